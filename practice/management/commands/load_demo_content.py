@@ -1,0 +1,26 @@
+"""Build the demo site; running it twice changes nothing."""
+
+from django.core.management.base import BaseCommand
+
+from practice import services
+
+
+class Command(BaseCommand):
+    help = "Create the demo site (home, About, Services, Fees, FAQ, policies, practice details)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when the site already has a home page.",
+        )
+
+    def handle(self, *args, if_empty=False, **options):
+        if if_empty and services.site_has_content():
+            self.stdout.write("The site has content already; demo content not loaded.")
+            return
+        result = services.demo_content_load()
+        if result.changed:
+            self.stdout.write(self.style.SUCCESS("Demo content loaded: " + ", ".join(result.created) + "."))
+        else:
+            self.stdout.write("Demo content is already in place; nothing changed.")

@@ -1,0 +1,198 @@
+"""The practice's site-wide pages (home, standard pages) and its details setting."""
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.db import models
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from practice.blocks import RICH_TEXT_FEATURES, StandardStreamBlock
+
+DEFAULT_CRISIS_NOTICE = (
+    "This website and its forms are not monitored for emergencies. "
+    "If you are in crisis or thinking about harming yourself, call or text 988 "
+    "(Suicide & Crisis Lifeline), call 911, or text HOME to 741741 (Crisis Text Line)."
+)
+
+
+class HomePage(Page):
+    hero_heading = models.CharField(max_length=120)
+    hero_lead = models.TextField(max_length=400, blank=True)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="A calm, wide image beside the heading. It is treated as decorative: screen readers skip it.",
+    )
+    intro = RichTextField(features=RICH_TEXT_FEATURES, blank=True)
+    cta_heading = models.CharField("call to action heading", max_length=120, blank=True)
+    cta_text = models.TextField("call to action text", max_length=400, blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [FieldPanel("hero_heading"), FieldPanel("hero_lead"), FieldPanel("hero_image")],
+            heading="Hero",
+        ),
+        FieldPanel("intro"),
+        MultiFieldPanel(
+            [FieldPanel("cta_heading"), FieldPanel("cta_text")],
+            heading="Call to action",
+            help_text="The button leads to the booking page chosen in Practice details.",
+        ),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("hero_heading"),
+        index.SearchField("hero_lead"),
+        index.SearchField("intro"),
+    ]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["practice.StandardPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "home page"
+
+
+class StandardPage(Page):
+    intro = models.TextField(max_length=400, blank=True, help_text="A short lead shown under the title.")
+    body = StreamField(StandardStreamBlock(), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+
+    parent_page_types = ["practice.HomePage", "practice.StandardPage"]
+    subpage_types = ["practice.StandardPage"]
+
+    class Meta:
+        verbose_name = "standard page"
+
+
+class SocialLinkBlock(blocks.StructBlock):
+    label = blocks.CharBlock(max_length=40, help_text="For example “Psychology Today profile”.")
+    url = blocks.URLBlock()
+
+
+@register_setting(icon="home")
+class PracticeDetails(BaseSiteSetting):
+    practice_name = models.CharField(max_length=120, default="Better Lives, Building Tribes")
+    clinician_name = models.CharField(
+        max_length=120, blank=True, help_text="As shown to visitors, e.g. “Dr. Meaghan”."
+    )
+    clinician_credentials = models.CharField(max_length=120, blank=True)
+    phone = models.CharField(max_length=32, blank=True, help_text="As shown to visitors, e.g. (303) 578-9317.")
+    email = models.EmailField(blank=True, help_text="Public contact address.")
+    front_desk_email = models.EmailField(
+        blank=True,
+        help_text="Where new-request alerts go. Never shown to visitors.",
+    )
+    office_address = models.TextField(max_length=400, blank=True)
+    service_area = models.CharField(max_length=200, blank=True)
+    online_note = models.CharField(
+        "online therapy note",
+        max_length=300,
+        default="Online therapy is available to people located in Colorado during their sessions.",
+    )
+    crisis_notice = models.TextField(max_length=600, default=DEFAULT_CRISIS_NOTICE)
+    response_time = models.CharField(
+        max_length=120,
+        default="within one business day",
+        help_text="Completes “We will get back to you …”.",
+    )
+    session_length_minutes = models.PositiveSmallIntegerField(default=50)
+    good_faith_estimate = RichTextField(
+        "Good Faith Estimate notice",
+        features=RICH_TEXT_FEATURES,
+        blank=True,
+        help_text="Shown to self-pay clients on the fees page and the request form.",
+    )
+    booking_button_label = models.CharField(max_length=60, default="Schedule with Dr. Meaghan")
+    booking_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Where “Schedule” buttons lead, usually the scheduling page. Without it, they offer the phone.",
+    )
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name="privacy policy page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    accessibility_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name="accessibility statement page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    social_links = StreamField([("link", SocialLinkBlock())], blank=True)
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("practice_name"), FieldPanel("clinician_name"), FieldPanel("clinician_credentials")],
+            heading="Practice",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("phone"), FieldPanel("email"), FieldPanel("front_desk_email")],
+            heading="Contact",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("office_address"), FieldPanel("service_area"), FieldPanel("online_note")],
+            heading="Where we see clients",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("crisis_notice"),
+                FieldPanel("response_time"),
+                FieldPanel("session_length_minutes"),
+                FieldPanel("good_faith_estimate"),
+                FieldPanel("booking_button_label"),
+            ],
+            heading="Requests and notices",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("booking_page"), FieldPanel("privacy_page"), FieldPanel("accessibility_page")],
+            heading="Key pages",
+        ),
+        FieldPanel("social_links"),
+    ]
+
+    class Meta:
+        verbose_name = "practice details"
+        verbose_name_plural = "practice details"
+
+    def __str__(self):
+        return self.practice_name
+
+    def clean(self):
+        super().clean()
+        if self.phone:
+            try:
+                number = phonenumbers.parse(self.phone, "US")
+            except phonenumbers.NumberParseException:
+                number = None
+            if number is None or not phonenumbers.is_valid_number(number):
+                raise ValidationError({"phone": "Enter a valid phone number, e.g. (303) 578-9317."})
+
+    @property
+    def phone_href(self) -> str:
+        """The phone as a `tel:` URL in E.164 form, or "" when unset or invalid."""
+        try:
+            number = phonenumbers.parse(self.phone, "US")
+        except phonenumbers.NumberParseException:
+            return ""
+        return "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
