@@ -19,6 +19,15 @@ DEFAULT_CRISIS_NOTICE = (
 )
 
 
+def tel_url(phone: str) -> str:
+    """A displayed phone number as a `tel:` URL in E.164 form, or "" when unset or invalid."""
+    try:
+        number = phonenumbers.parse(phone, "US")
+    except phonenumbers.NumberParseException:
+        return ""
+    return "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
 class HomePage(Page):
     hero_heading = models.CharField(max_length=120)
     hero_lead = models.TextField(max_length=400, blank=True)
@@ -190,9 +199,4 @@ class PracticeDetails(BaseSiteSetting):
 
     @property
     def phone_href(self) -> str:
-        """The phone as a `tel:` URL in E.164 form, or "" when unset or invalid."""
-        try:
-            number = phonenumbers.parse(self.phone, "US")
-        except phonenumbers.NumberParseException:
-            return ""
-        return "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return tel_url(self.phone)

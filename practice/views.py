@@ -5,6 +5,8 @@ from django.http import HttpResponseServerError
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 
+from practice.models import tel_url
+
 
 @requires_csrf_token
 def server_error(request, template_name="500.html"):
@@ -13,5 +15,6 @@ def server_error(request, template_name="500.html"):
     The error may be the database itself, so the page gets only the fallback
     phone from settings, never the Practice details setting.
     """
+    phone = settings.PRACTICE_PHONE_FALLBACK
     template = loader.get_template(template_name)
-    return HttpResponseServerError(template.render({"phone": settings.PRACTICE_PHONE_FALLBACK}))
+    return HttpResponseServerError(template.render({"phone": phone, "phone_href": tel_url(phone)}))

@@ -9,7 +9,9 @@ BASE_DIR = PROJECT_DIR.parent
 
 # The one typed reader of the environment; app code reads django.conf.settings.
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+if env.bool("DJANGO_READ_DOT_ENV", default=True) and (BASE_DIR / ".env").is_file():
+    # Real environment variables win over the file.
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = False
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
@@ -94,6 +96,8 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Wagtail's database search backend uses PostgreSQL's full-text search.
+    INSTALLED_APPS.append("django.contrib.postgres")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background work: one setting serves Django's tasks framework (our tasks) and

@@ -16,3 +16,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_SERVE = True
+# Static files come from the app folders (finders); nothing is collected here.
+STATIC_ROOT = None

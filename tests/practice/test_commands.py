@@ -1,0 +1,118 @@
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from wagtail.images.models import Image
+from wagtail.models import Page, Revision, Site
+
+from practice.models import HomePage, PracticeDetails, StandardPage
+
+pytestmark = pytest.mark.django_db
+
+DEMO_SLUGS = ["about", "services", "fees-and-insurance", "faq", "privacy-policy", "accessibility"]
+
+
+def run(*args, **options):
+    out = StringIO()
+    call_command(*args, stdout=out, **options)
+    return out.getvalue()
+
+
+def snapshot():
+    return {
+        "pages": list(Page.objects.order_by("path").values_list("path", "slug", "title", "live")),
+        "revisions": Revision.objects.count(),
+        "images": list(Image.objects.order_by("pk").values_list("pk", "title", "file")),
+        "details": list(PracticeDetails.objects.values()),
+        "sites": list(Site.objects.values()),
+    }
+
+
+def test_load_demo_content_builds_a_complete_site(client):
+    output = run("load_demo_content")
+
+    assert "Demo content loaded" in output
+    home = HomePage.objects.get()
+    assert Site.objects.get(is_default_site=True).root_page_id == home.pk
+    assert list(home.get_children().values_list("slug", flat=True)) == DEMO_SLUGS
+    assert all(page.live for page in StandardPage.objects.all())
+    # Wagtail's "Welcome" page is gone: one home page at the root.
+    assert Page.get_first_root_node().get_children().count() == 1
+
+    details = PracticeDetails.for_site(Site.objects.get(is_default_site=True))
+    assert details.phone == "(303) 578-9317"
+    assert details.front_desk_email
+    assert details.privacy_page.slug == "privacy-policy"
+    assert details.accessibility_page.slug == "accessibility"
+
+    for url in ["/", *(f"/{slug}/" for slug in DEMO_SLUGS)]:
+        assert client.get(url).status_code == 200, url
+
+
+def test_load_demo_content_twice_changes_nothing():
+    run("load_demo_content")
+    before = snapshot()
+
+    output = run("load_demo_content")
+
+    assert "nothing changed" in output
+    assert snapshot() == before
+
+
+def test_load_demo_content_keeps_the_clinicians_edits():
+    run("load_demo_content")
+    details = PracticeDetails.objects.get()
+    details.phone = "(720) 555-0100"
+    details.save()
+    StandardPage.objects.get(slug="faq").delete()
+
+    run("load_demo_content")
+
+    assert PracticeDetails.objects.get().phone == "(720) 555-0100"
+    # A missing demo page is restored; an edited setting is not overwritten.
+    assert StandardPage.objects.filter(slug="faq").exists()
+
+
+def test_load_demo_content_if_empty_leaves_an_existing_site_alone(home_page):
+    output = run("load_demo_content", "--if-empty")
+
+    assert "not loaded" in output
+    assert not StandardPage.objects.exists()
+
+
+def test_demo_images_are_generated_locally_with_alt_text():
+    run("load_demo_content")
+    images = Image.objects.all()
+    assert images.count() == 3
+    for image in images:
+        assert image.description
+        assert image.width >= 1200
+
+
+def test_create_local_admin_prints_credentials_once(settings):
+    settings.DEBUG = True
+    output = run("create_local_admin")
+
+    user = get_user_model().objects.get()
+    assert user.is_superuser and user.username == "admin"
+    password = output.split("Password:")[1].split()[0]
+    assert user.check_password(password)
+    assert f"{settings.SITE_URL}/admin/" in output
+
+    output = run("create_local_admin")
+    assert "Users exist already" in output
+    assert "Password" not in output
+    assert get_user_model().objects.count() == 1
+
+
+def test_create_local_admin_refuses_outside_development(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="outside development"):
+        run("create_local_admin")
+    assert not get_user_model().objects.exists()
+
+
+def test_system_check_is_clean():
+    output = run("check")
+    assert "no issues" in output
