@@ -64,7 +64,8 @@ class HomePage(Page):
     ]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["practice.StandardPage"]
+    # No subpage_types: the feature apps' top pages (articles, scheduling…) name
+    # HomePage as their parent, so practice never has to know about them.
     max_count = 1
 
     class Meta:

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.utils import DatabaseError
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFilter
+from wagtail import hooks
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
@@ -190,14 +191,25 @@ def _practice_details(*, home: HomePage, created: list[str]) -> None:
     created.append("practice details")
 
 
+DEMO_CONTENT_HOOK = "load_demo_content"
+
+
 def demo_content_load() -> DemoContentResult:
-    """Build the demo site. Idempotent: anything that exists already is left alone."""
+    """Build the demo site. Idempotent: anything that exists already is left alone.
+
+    Feature apps add their own demo content without practice importing them:
+    each registers a `load_demo_content` Wagtail hook, called as
+    `fn(home=home_page)` after the practice's pages exist, which creates only
+    what is missing and returns a list of what it created (strings).
+    """
     created: list[str] = []
     with transaction.atomic():
         images = _demo_images(created=created)
         home = _home_page(images=images, created=created)
         _standard_pages(home=home, images=images, created=created)
         _practice_details(home=home, created=created)
+        for hook in hooks.get_hooks(DEMO_CONTENT_HOOK):
+            created.extend(hook(home=home))
     return DemoContentResult(created=created)
 
 
