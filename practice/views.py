@@ -2,8 +2,10 @@
 
 from django.conf import settings
 from django.http import HttpResponseServerError
+from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
+from django.views.decorators.http import require_GET
 
 from practice.models import tel_url
 
@@ -18,3 +20,13 @@ def server_error(request, template_name="500.html"):
     phone = settings.PRACTICE_PHONE_FALLBACK
     template = loader.get_template(template_name)
     return HttpResponseServerError(template.render({"phone": phone, "phone_href": tel_url(phone)}))
+
+
+@require_GET
+def robots_txt(request):
+    return render(
+        request,
+        "robots.txt",
+        {"sitemap_url": f"{settings.SITE_URL}/sitemap.xml"},
+        content_type="text/plain; charset=utf-8",
+    )
