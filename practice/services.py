@@ -8,9 +8,12 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.files.images import ImageFile
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.utils import DatabaseError
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFilter
 from wagtail import hooks
@@ -231,3 +234,46 @@ def local_admin_create(*, username: str = "admin") -> LocalAdmin | None:
     password = secrets.token_urlsafe(12)
     user_model.objects.create_superuser(username=username, email="", password=password)
     return LocalAdmin(username=username, password=password)
+
+
+@dataclass(frozen=True)
+class Readiness:
+    status: str  # "ok", "degraded" or "unavailable"
+    checks: dict[str, str]
+    oldest_waiting_task_seconds: int | None
+
+
+TASK_BACKLOG_DEGRADED_SECONDS = 300
+
+
+def readiness_check() -> Readiness:
+    """Can this process serve traffic, and is the work around it flowing?
+
+    Without the database nothing works ("unavailable"). Without the cache, pages
+    are served uncached and rate limits fail open ("degraded"). A task waiting
+    for minutes means no worker is running: search indexing, purges and emails
+    stall ("degraded").
+    """
+    checks = {}
+    try:
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except DatabaseError:
+        checks["database"] = "unavailable"
+        return Readiness(status="unavailable", checks=checks, oldest_waiting_task_seconds=None)
+
+    try:
+        probe = f"readyz:{secrets.token_hex(8)}"
+        cache.set(probe, "1", timeout=5)
+        checks["cache"] = "ok" if cache.get(probe) == "1" else "degraded"
+        cache.delete(probe)
+    except Exception:  # noqa: BLE001 - any cache client error means the cache is down
+        checks["cache"] = "degraded"
+
+    oldest = DBTaskResult.objects.ready().order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
+    waiting = max(0, int((timezone.now() - oldest).total_seconds())) if oldest else None
+    checks["tasks"] = "degraded" if waiting is not None and waiting > TASK_BACKLOG_DEGRADED_SECONDS else "ok"
+
+    status = "ok" if all(value == "ok" for value in checks.values()) else "degraded"
+    return Readiness(status=status, checks=checks, oldest_waiting_task_seconds=waiting)

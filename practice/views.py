@@ -1,12 +1,14 @@
 """Site-wide views that are not Wagtail pages."""
 
 from django.conf import settings
-from django.http import HttpResponseServerError
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
+from practice import services
 from practice.models import tel_url
 
 
@@ -29,4 +31,26 @@ def robots_txt(request):
         "robots.txt",
         {"sitemap_url": f"{settings.SITE_URL}/sitemap.xml"},
         content_type="text/plain; charset=utf-8",
+    )
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Liveness: the process answers. Touches nothing else (no database)."""
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
+
+@never_cache
+@require_GET
+def readyz(request):
+    """Readiness: database, cache and the task backlog (see services.readiness_check)."""
+    readiness = services.readiness_check()
+    return JsonResponse(
+        {
+            "status": readiness.status,
+            "checks": readiness.checks,
+            "oldest_waiting_task_seconds": readiness.oldest_waiting_task_seconds,
+        },
+        status=503 if readiness.status == "unavailable" else 200,
     )

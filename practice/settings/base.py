@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from django.utils.csp import CSP
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -60,6 +61,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -162,6 +165,38 @@ MAILERS = {"default": mailer_from_url(env.str("EMAIL_URL", default="smtp://local
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Security headers on every response. Public pages load nothing inline and
+# nothing from other hosts, so the policy needs no 'unsafe-inline' and no
+# nonces (whole pages stay cacheable). frame-ancestors is 'self', not 'none':
+# Wagtail's preview panel frames the page's own response. The admin gets a
+# looser policy in practice/urls.py.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.SELF],
+}
+ADMIN_CSP = {
+    **SECURE_CSP,
+    # Wagtail 8's date widgets and rich-text editor need inline scripts and
+    # styles, and data:/blob: images.
+    "script-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:", "blob:"],
+}
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+PERMISSIONS_POLICY = {
+    "browsing-topics": [],
+    "camera": [],
+    "geolocation": [],
+    "interest-cohort": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+}
+
 # Wagtail
 WAGTAIL_SITE_NAME = env.str("WAGTAIL_SITE_NAME", default="Better Lives, Building Tribes")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
@@ -185,3 +220,21 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+
+# Scheduling
+# Appointment requests are deleted this many days after their last change
+# (`manage.py purge_appointment_requests`, run daily); spam sooner.
+APPOINTMENT_RETENTION_DAYS = env.int("APPOINTMENT_RETENTION_DAYS", default=365)
+APPOINTMENT_SPAM_RETENTION_DAYS = env.int("APPOINTMENT_SPAM_RETENTION_DAYS", default=30)
+# Per-IP limit on request submissions, counted in the shared cache.
+APPOINTMENT_RATE_LIMIT = env.int("APPOINTMENT_RATE_LIMIT", default=5)
+APPOINTMENT_RATE_WINDOW_SECONDS = env.int("APPOINTMENT_RATE_WINDOW_SECONDS", default=3600)
+# Faster than this from page load to submit is treated as a bot.
+APPOINTMENT_MIN_SUBMIT_SECONDS = env.int("APPOINTMENT_MIN_SUBMIT_SECONDS", default=3)
+
+# Newsletter
+# Subscribe requests allowed per client IP address per window (seconds), counted in the cache.
+NEWSLETTER_SUBSCRIBE_RATE_LIMIT = env.int("NEWSLETTER_SUBSCRIBE_RATE_LIMIT", default=10)
+NEWSLETTER_SUBSCRIBE_RATE_WINDOW = env.int("NEWSLETTER_SUBSCRIBE_RATE_WINDOW", default=3600)
+# The /newsletter/ form treats a submission faster than this (seconds) as a bot's.
+NEWSLETTER_MIN_SUBMIT_SECONDS = env.int("NEWSLETTER_MIN_SUBMIT_SECONDS", default=2)

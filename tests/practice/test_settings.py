@@ -58,3 +58,24 @@ def test_base_settings_are_safe_on_their_own():
     result = load_settings("practice.settings.base", {})
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("False [] America/Denver")
+
+
+def test_deploy_checks_are_clean_with_the_documented_environment():
+    clean_env = {key: value for key, value in os.environ.items() if key not in PRODUCTION_ENV}
+    clean_env.pop("DJANGO_SETTINGS_MODULE", None)
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env={
+            **clean_env,
+            **PRODUCTION_ENV,
+            "DJANGO_SETTINGS_MODULE": "practice.settings.production",
+            "DJANGO_READ_DOT_ENV": "0",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues (1 silenced)" in result.stdout
