@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.urls import include, path, re_path
 from django.views.decorators.csp import csp_override
-from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -29,7 +28,7 @@ urlpatterns = [
 if settings.MEDIA_SERVE:
     media_prefix = settings.MEDIA_URL.strip("/")
     urlpatterns += [
-        re_path(rf"^{media_prefix}/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+        re_path(rf"^{media_prefix}/(?P<path>.*)$", views.media),
     ]
 
 urlpatterns += [

@@ -7,6 +7,7 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
+from django.views.static import serve
 
 from practice import services
 from practice.models import tel_url
@@ -54,3 +55,9 @@ def readyz(request):
         },
         status=503 if readiness.status == "unavailable" else 200,
     )
+
+
+def media(request, path):
+    """Uploaded files, when Django serves them itself (MEDIA_SERVE): dev, tests, one small server."""
+    # MEDIA_ROOT is read per request, not when the URLconf is imported.
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

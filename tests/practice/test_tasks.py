@@ -9,7 +9,7 @@ from tests.practice.tasks import add_numbers
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_database_worker_runs_our_tasks_and_wagtails(home_page):
     with override_settings(TASKS=DATABASE_TASKS):
         result = add_numbers.enqueue(2, 3)
