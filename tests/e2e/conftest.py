@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import caches
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
@@ -127,9 +128,10 @@ def demo_site(live_server) -> DemoSite:
 
     The live server serves /media/ itself, from the MEDIA_ROOT of the running test.
     """
-    # The flush after the previous transactional test left the cache describing deleted rows.
+    # The flush after the previous transactional test left caches describing deleted rows.
     for alias in settings.CACHES:
         caches[alias].clear()
+    ContentType.objects.clear_cache()
     _wagtail_foundations()
     demo_content_load()
     assert Site.objects.filter(is_default_site=True).exists()
