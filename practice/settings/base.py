@@ -1,5 +1,6 @@
 """Settings shared by every environment; safe on their own (no debug, no secrets)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +73,13 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it turns lockouts raised during login into its response.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "practice.urls"
@@ -196,6 +205,22 @@ PERMISSIONS_POLICY = {
     "payment": [],
     "usb": [],
 }
+
+# Behind N reverse proxies that append to X-Forwarded-For, the client is the
+# Nth entry from the right (practice.client_ip). 0: use REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Admin sign-in: lock out a username from one address after repeated failures,
+# for 15 minutes. django-axes' defaults (the address alone, forever) would let
+# three typos on a shared office connection lock the whole practice out.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "practice.client_ip.client_ip"
+AXES_LOCKOUT_TEMPLATE = "practice/admin/lockout.html"
+# Never record the attempted password or the raw request parameters.
+AXES_SENSITIVE_PARAMETERS = ["password"]
 
 # Wagtail
 WAGTAIL_SITE_NAME = env.str("WAGTAIL_SITE_NAME", default="Better Lives, Building Tribes")

@@ -1,0 +1,187 @@
+"""The newsletter in the Wagtail admin: subscribers (search, filters, CSV export, erase) and mailings (progress)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import HeaderButton, ListingButton
+from wagtail.permission_policies.base import ModelPermissionPolicy
+
+from newsletter import services
+from newsletter.models import Mailing, Subscriber
+
+
+class LimitedPermissionPolicy(ModelPermissionPolicy):
+    """Model permissions, minus the actions no one may take here, superusers included.
+
+    Subscribers are never added or edited by hand (only double opt-in adds them, only they leave);
+    mailings are made by publishing and kept as the record that a page was announced, so they are only viewed.
+    """
+
+    def __init__(self, model, *, allowed: set[str], **kwargs):
+        super().__init__(model, **kwargs)
+        self.allowed = allowed
+
+    def user_has_permission(self, user, action):
+        return action in self.allowed and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def users_with_any_permission(self, actions):
+        return super().users_with_any_permission(set(actions) & self.allowed)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action)
+
+
+subscriber_permission_policy = LimitedPermissionPolicy(Subscriber, allowed={"delete", "view"})
+mailing_permission_policy = LimitedPermissionPolicy(Mailing, allowed={"view"})
+
+
+class SubscriberDeleteView(generic.DeleteView):
+    def delete_action(self):
+        # An erasure: the deliveries and every admin log entry about the subscriber go too, this one included.
+        services.subscriber_delete(subscriber=self.object)
+
+
+class SubscriberViewSet(ModelViewSet):
+    model = Subscriber
+    icon = "user"
+    menu_label = "Subscribers"
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    delete_view_class = SubscriberDeleteView
+    list_display = ["email", "first_name", "status", "created_at", "confirmed_at"]
+    list_filter = ["status", "created_at"]
+    search_fields = ["email", "first_name"]
+    # Whoever may list subscribers may export them: the same "view" permission guards both.
+    list_export = ["email", "first_name", "status", "created_at", "confirmed_at", "unsubscribed_at", "consent_version"]
+    export_filename = "newsletter-subscribers"
+    form_fields = ["first_name"]  # Required by ModelViewSet; editing is not permitted.
+    inspect_view_fields = [
+        "email",
+        "first_name",
+        "status",
+        "created_at",
+        "confirmed_at",
+        "unsubscribed_at",
+        "source_page",
+        "consent_version",
+    ]
+
+
+class MailingIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().with_progress().select_related("page")
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if self.user_has_permission("view"):
+            buttons.append(
+                ListingButton(
+                    "Send a test to me",
+                    url=reverse("newsletter_mailings:send_test", args=[instance.pk]),
+                    icon_name="mail",
+                    priority=40,
+                    attrs={"data-controller": "w-action", "data-action": "w-action#post"},
+                )
+            )
+        return buttons
+
+
+PROGRESS_LABELS = {
+    "deliveries_total": "Emails in total",
+    "deliveries_pending": "Pending",
+    "deliveries_sent": "Sent",
+    "deliveries_failed": "Failed (retried with backoff, up to 5 attempts)",
+    "deliveries_unknown": "Unknown (a worker stopped mid-send; never resent)",
+    "deliveries_skipped": "Skipped (unsubscribed before sending)",
+}
+
+
+class MailingInspectView(generic.InspectView):
+    def get_object(self, queryset=None):
+        return get_object_or_404(Mailing.objects.with_progress(), pk=self.pk)
+
+    def get_field_label(self, field_name, field):
+        return PROGRESS_LABELS.get(field_name) or super().get_field_label(field_name, field)
+
+    def get_field_display_value(self, field_name, field):
+        if field_name in PROGRESS_LABELS:
+            return getattr(self.object, field_name)
+        return super().get_field_display_value(field_name, field)
+
+    @property
+    def header_buttons(self):
+        return [
+            HeaderButton(
+                "Send a test to me",
+                url=reverse("newsletter_mailings:send_test", args=[self.object.pk]),
+                icon_name="mail",
+                attrs={"data-controller": "w-action", "data-action": "w-action#post"},
+            )
+        ]
+
+
+def progress_column(name: str, label: str) -> Column:
+    return Column(name, label=label, accessor=name)
+
+
+class MailingViewSet(ModelViewSet):
+    model = Mailing
+    icon = "mail"
+    menu_label = "Mailings"
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    index_view_class = MailingIndexView
+    inspect_view_class = MailingInspectView
+    form_fields = ["subject"]
+    list_display = [
+        "subject",
+        "created_at",
+        progress_column("deliveries_total", "Total"),
+        progress_column("deliveries_pending", "Pending"),
+        progress_column("deliveries_sent", "Sent"),
+        progress_column("deliveries_failed", "Failed"),
+        progress_column("deliveries_unknown", "Unknown"),
+    ]
+    inspect_view_fields = [
+        "subject",
+        "summary",
+        "url",
+        "page",
+        "created_at",
+        *PROGRESS_LABELS,
+    ]
+
+    def get_urlpatterns(self):
+        return [*super().get_urlpatterns(), path("send-test/<int:pk>/", self.send_test_view, name="send_test")]
+
+    @property
+    def send_test_view(self):
+        @require_POST
+        def view(request, pk):
+            if not mailing_permission_policy.user_has_permission(request.user, "view"):
+                raise PermissionDenied
+            mailing = get_object_or_404(Mailing, pk=pk)
+            if not request.user.email:
+                messages.error(request, "Add an email address to your account first, then send the test again.")
+            else:
+                services.mailing_send_test(mailing=mailing, email=request.user.email)
+                messages.success(request, f"Test email sent to {request.user.email}.")
+            return redirect(self.get_url_name("index"))
+
+        return view
+
+
+class NewsletterViewSetGroup(ViewSetGroup):
+    menu_label = "Newsletter"
+    menu_icon = "mail"
+    menu_order = 300
+    items = [SubscriberViewSet("newsletter_subscribers"), MailingViewSet("newsletter_mailings")]

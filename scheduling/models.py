@@ -1,0 +1,249 @@
+"""Appointment requests, the page that takes them, and the notifications they cause."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+from practice.blocks import RICH_TEXT_FEATURES
+
+WEEKDAYS = [
+    ("monday", "Monday"),
+    ("tuesday", "Tuesday"),
+    ("wednesday", "Wednesday"),
+    ("thursday", "Thursday"),
+    ("friday", "Friday"),
+]
+DAY_PARTS = [("morning", "Morning"), ("afternoon", "Afternoon"), ("evening", "Evening")]
+# Every "weekday × part of day" slot, e.g. ("monday-morning", "Monday morning").
+TIME_SLOTS = [
+    (f"{day}-{part}", f"{day_label} {part_label.lower()}")
+    for day, day_label in WEEKDAYS
+    for part, part_label in DAY_PARTS
+]
+
+
+class Status(models.TextChoices):
+    NEW = "new", "New"
+    CONTACTED = "contacted", "Contacted"
+    SCHEDULED = "scheduled", "Scheduled"
+    WAITLISTED = "waitlisted", "Waitlisted"
+    REFERRED = "referred", "Referred elsewhere"
+    DECLINED = "declined", "Declined"
+    CLOSED = "closed", "Closed"
+    SPAM = "spam", "Spam"
+
+
+class ContactMethod(models.TextChoices):
+    CALL = "call", "Phone call"
+    TEXT = "text", "Text message"
+    EMAIL = "email", "Email"
+
+
+class SessionsFor(models.TextChoices):
+    INDIVIDUAL = "individual", "Me, an adult"
+    COUPLE = "couple", "Me and my partner (couples therapy)"
+    TEEN = "teen", "A teenager, with a parent or guardian"
+
+
+class ClientType(models.TextChoices):
+    NEW = "new", "I am new to the practice"
+    RETURNING = "returning", "I have been a client here before"
+
+
+class SessionFormat(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    ONLINE = "online", "Online video"
+
+
+class Payment(models.TextChoices):
+    SELF_PAY = "self_pay", "I will pay for myself (self-pay)"
+    INSURANCE = "insurance", "I would like to use insurance"
+
+
+class AppointmentRequestQuerySet(models.QuerySet):
+    def waiting(self) -> "AppointmentRequestQuerySet":
+        return self.filter(status=Status.NEW)
+
+    def not_spam(self) -> "AppointmentRequestQuerySet":
+        return self.exclude(status=Status.SPAM)
+
+    def triage_order(self) -> "AppointmentRequestQuerySet":
+        """New requests on top, then newest first."""
+        return self.annotate(
+            is_new=models.Case(
+                models.When(status=Status.NEW, then=models.Value(1)),
+                default=models.Value(0),
+                output_field=models.IntegerField(),
+            )
+        ).order_by("-is_new", "-created_at", "-pk")
+
+    def due_for_purge(self, *, at=None) -> "AppointmentRequestQuerySet":
+        """Requests past their retention period at `at` (now by default), measured from their last change."""
+        at = at or timezone.now()
+        keep = timedelta(days=settings.APPOINTMENT_RETENTION_DAYS)
+        keep_spam = timedelta(days=settings.APPOINTMENT_SPAM_RETENTION_DAYS)
+        return self.filter(
+            models.Q(status=Status.SPAM, updated_at__lte=at - keep_spam) | models.Q(updated_at__lte=at - keep)
+        )
+
+
+class AppointmentRequest(models.Model):
+    # What the person sends.
+    name = models.CharField(max_length=100)
+    preferred_name = models.CharField(max_length=60, blank=True)
+    pronouns = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(max_length=254)
+    phone = models.CharField(max_length=20, help_text="Stored in international form, e.g. +13035789317.")
+    contact_method = models.CharField("preferred contact method", max_length=10, choices=ContactMethod.choices)
+    voicemail_ok = models.BooleanField("voicemail mentioning the practice is OK", default=False)
+    acknowledgement_ok = models.BooleanField("wants an email confirming receipt", default=False)
+    sessions_for = models.CharField("who the sessions are for", max_length=20, choices=SessionsFor.choices)
+    client_type = models.CharField("new or returning", max_length=10, choices=ClientType.choices)
+    session_format = models.CharField("format", max_length=10, choices=SessionFormat.choices)
+    colorado_attested_at = models.DateTimeField(
+        "attested being in Colorado for online sessions at", null=True, blank=True
+    )
+    preferred_times = models.JSONField(default=list, blank=True)
+    availability_note = models.CharField(max_length=300, blank=True)
+    payment = models.CharField(max_length=10, choices=Payment.choices)
+    insurance_provider = models.CharField(max_length=120, blank=True)
+    message = models.TextField(max_length=1000, blank=True)
+    heard_about = models.CharField("how they heard of the practice", max_length=200, blank=True)
+    consented_at = models.DateTimeField("consented to contact and acknowledged the privacy policy at")
+
+    # Staff side.
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW, db_index=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="assigned to",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    scheduled_for = models.DateTimeField("scheduled date and time", null=True, blank=True)
+    internal_notes = models.TextField(
+        blank=True, help_text="Seen by staff only. Keep clinical details out: they belong in the records system."
+    )
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    # Hash of what was sent, to recognise a double submit without storing anything new.
+    fingerprint = models.CharField(max_length=64, db_index=True, editable=False)
+    created_at = models.DateTimeField("received", auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField("last changed", auto_now=True, db_index=True)
+
+    objects = AppointmentRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "appointment request"
+        verbose_name_plural = "appointment requests"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        # Never the name: Wagtail's log entries and messages store this label.
+        return f"Request #{self.pk}"
+
+    @property
+    def first_name(self) -> str:
+        return self.preferred_name or (self.name.split() or [""])[0]
+
+    @property
+    def waiting_since(self):
+        return self.created_at
+
+    def preferred_times_display(self) -> str:
+        labels = dict(TIME_SLOTS)
+        return ", ".join(labels.get(slot, slot) for slot in self.preferred_times) or "Flexible"
+
+
+class NotificationKind(models.TextChoices):
+    FRONT_DESK_ALERT = "front_desk_alert", "Front-desk alert"
+    CLIENT_ACKNOWLEDGEMENT = "client_acknowledgement", "Client acknowledgement"
+    APPOINTMENT_CONFIRMATION = "appointment_confirmation", "Appointment confirmation"
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed for good"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class NotificationDeliveryQuerySet(models.QuerySet):
+    def due(self, *, at=None) -> "NotificationDeliveryQuerySet":
+        return self.filter(state=DeliveryState.PENDING, next_try_at__lte=at or timezone.now())
+
+
+class NotificationDelivery(models.Model):
+    """One email we owe someone, tracked so an outage or a dead worker never loses it."""
+
+    appointment_request = models.ForeignKey(AppointmentRequest, on_delete=models.CASCADE, related_name="deliveries")
+    kind = models.CharField(max_length=30, choices=NotificationKind.choices)
+    state = models.CharField(max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_try_at = models.DateTimeField(db_index=True)
+    # The exception's class only: SMTP errors can echo addresses.
+    last_error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationDeliveryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "notification delivery"
+        verbose_name_plural = "notification deliveries"
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for request #{self.appointment_request_id}"
+
+
+class SchedulingPage(RoutablePageMixin, Page):
+    intro = RichTextField(features=RICH_TEXT_FEATURES, blank=True, help_text="Shown above the form.")
+    what_happens_next = RichTextField(
+        features=RICH_TEXT_FEATURES, blank=True, help_text="Shown beside the form and on the thank-you page."
+    )
+    privacy_note = RichTextField(
+        features=RICH_TEXT_FEATURES,
+        blank=True,
+        help_text="How the request is stored and for how long; shown just before the send button.",
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("what_happens_next"),
+        FieldPanel("privacy_note"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+
+    parent_page_types = ["practice.HomePage"]
+    subpage_types = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = "scheduling page"
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        # What a visitor types must never sit in a shared or browser cache.
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    @path("")
+    def request_form(self, request):
+        from scheduling import views
+
+        return views.request_form(request, page=self)
+
+    @path("thank-you/", name="request_sent")
+    def request_sent(self, request):
+        from scheduling import views
+
+        return views.request_sent(request, page=self)

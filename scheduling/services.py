@@ -1,0 +1,345 @@
+"""Services of the scheduling app: take a request safely, notify without leaking it, triage, purge."""
+
+import hashlib
+import json
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
+from wagtail.log_actions import log
+from wagtail.models import ModelLogEntry, Site
+
+from practice.models import PracticeDetails
+from scheduling import calendar
+from scheduling.models import (
+    AppointmentRequest,
+    DeliveryState,
+    NotificationDelivery,
+    NotificationKind,
+    SessionFormat,
+    Status,
+)
+
+logger = logging.getLogger(__name__)
+
+DUPLICATE_WINDOW = timedelta(minutes=10)
+# The first attempt runs from the task queue right after commit; the resume job
+# only picks a delivery up once the queue has had this long to try.
+QUEUE_GRACE = timedelta(minutes=10)
+MAX_ATTEMPTS = 12
+MAX_BACKOFF = timedelta(hours=6)
+# Fields of the form that describe the request (the spam-check fields are left out).
+REQUEST_FIELDS = (
+    "name",
+    "preferred_name",
+    "pronouns",
+    "email",
+    "phone",
+    "contact_method",
+    "voicemail_ok",
+    "acknowledgement_ok",
+    "sessions_for",
+    "client_type",
+    "session_format",
+    "preferred_times",
+    "availability_note",
+    "payment",
+    "insurance_provider",
+    "message",
+    "heard_about",
+)
+TRIAGE_FIELDS = ("status", "assigned_to", "scheduled_for", "internal_notes")
+
+
+def client_ip_from_request(request) -> str:
+    """The visitor's IP address, for rate limiting only (never stored).
+
+    REMOTE_ADDR for now: behind a reverse proxy every visitor shares the
+    proxy's address. The production-deployment work replaces this with the
+    project's shared helper that honours TRUSTED_PROXY_COUNT.
+    """
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def appointment_request_rate_limited(*, client_ip: str) -> bool:
+    """Count one submission from this address; True once it is over the limit for the window.
+
+    Counted in Django's cache (CACHE_URL), shared by every process in production.
+    The address is hashed so the cache holds nothing that identifies a visitor.
+    """
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client_ip}".encode()).hexdigest()[:32]
+    key = f"scheduling:rate:{digest}"
+    cache.add(key, 0, timeout=settings.APPOINTMENT_RATE_WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # Expired between add and incr.
+        cache.set(key, 1, timeout=settings.APPOINTMENT_RATE_WINDOW_SECONDS)
+        count = 1
+    return count > settings.APPOINTMENT_RATE_LIMIT
+
+
+@sensitive_variables("data", "canonical")
+def _fingerprint(*, data: dict) -> str:
+    canonical = json.dumps({field: data.get(field) for field in REQUEST_FIELDS}, sort_keys=True, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@sensitive_variables("data", "fields")
+def appointment_request_submit(*, data: dict, spam: bool = False) -> AppointmentRequest:
+    """Store a request, then (after commit) notify the front desk and, if asked, the client.
+
+    The request is committed before any email is attempted, so an email outage
+    can never lose it. The same request sent again within a few minutes (a
+    double click, a resubmitted form) returns the one already stored.
+    """
+    fingerprint = _fingerprint(data=data)
+    now = timezone.now()
+    with transaction.atomic():
+        existing = (
+            AppointmentRequest.objects.filter(fingerprint=fingerprint, created_at__gte=now - DUPLICATE_WINDOW)
+            .order_by("created_at")
+            .first()
+        )
+        if existing is not None:
+            return existing
+        fields = {field: data[field] for field in REQUEST_FIELDS if field in data}
+        appointment_request = AppointmentRequest(
+            **fields,
+            colorado_attested_at=now if data.get("session_format") == SessionFormat.ONLINE else None,
+            consented_at=now,
+            status=Status.SPAM if spam else Status.NEW,
+            fingerprint=fingerprint,
+        )
+        appointment_request.full_clean()
+        appointment_request.save()
+        if not spam:
+            kinds = [NotificationKind.FRONT_DESK_ALERT]
+            if appointment_request.acknowledgement_ok:
+                kinds.append(NotificationKind.CLIENT_ACKNOWLEDGEMENT)
+            for kind in kinds:
+                _delivery_create(appointment_request=appointment_request, kind=kind)
+    return appointment_request
+
+
+def _delivery_create(*, appointment_request: AppointmentRequest, kind: str) -> NotificationDelivery:
+    delivery = NotificationDelivery.objects.create(
+        appointment_request=appointment_request, kind=kind, next_try_at=timezone.now() + QUEUE_GRACE
+    )
+    transaction.on_commit(lambda: _delivery_enqueue(delivery_id=delivery.pk))
+    return delivery
+
+
+def _delivery_enqueue(*, delivery_id: int) -> None:
+    from scheduling.tasks import notification_deliver
+
+    try:
+        notification_deliver.enqueue(delivery_id)
+    except Exception:  # The delivery stays pending; resume_notifications sends it.
+        logger.exception("Could not enqueue notification delivery %s", delivery_id)
+
+
+def _practice_details() -> PracticeDetails:
+    site = Site.objects.filter(is_default_site=True).first()
+    return PracticeDetails.for_site(site) if site else PracticeDetails()
+
+
+def _admin_url(name: str, *args) -> str:
+    return settings.WAGTAILADMIN_BASE_URL + reverse(name, args=args)
+
+
+def _message(*, kind: str, appointment_request: AppointmentRequest) -> EmailMultiAlternatives:
+    details = _practice_details()
+    context = {"details": details, "practice_name": details.practice_name}
+    if kind == NotificationKind.FRONT_DESK_ALERT:
+        if not details.front_desk_email:
+            raise ValueError("No front-desk email address in Practice details")
+        waiting = AppointmentRequest.objects.waiting().count()
+        # Nothing about the person: the alert may be read on a phone lock screen or a shared inbox.
+        context.update(waiting=waiting, listing_url=_admin_url("appointment_requests:index"))
+        subject = "New appointment request"
+        recipient = details.front_desk_email
+        template = "front_desk_alert"
+    elif kind == NotificationKind.CLIENT_ACKNOWLEDGEMENT:
+        context.update(first_name=appointment_request.first_name)
+        subject = f"We received your request — {details.practice_name}"
+        recipient = appointment_request.email
+        template = "client_acknowledgement"
+    else:
+        context.update(
+            first_name=appointment_request.first_name,
+            starts_at=timezone.localtime(appointment_request.scheduled_for),
+            online=appointment_request.session_format == SessionFormat.ONLINE,
+        )
+        subject = f"Your appointment — {details.practice_name}"
+        recipient = appointment_request.email
+        template = "appointment_confirmation"
+    text = render_to_string(f"scheduling/email/{template}.txt", context)
+    html = render_to_string(f"scheduling/email/{template}.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[recipient])
+    message.attach_alternative(html, "text/html")
+    if kind == NotificationKind.APPOINTMENT_CONFIRMATION:
+        message.attach(
+            "appointment.ics",
+            calendar.appointment_ics(appointment_request=appointment_request, details=details),
+            "text/calendar; method=PUBLISH; charset=utf-8",
+        )
+    return message
+
+
+def _backoff(*, attempts: int) -> timedelta:
+    return min(timedelta(minutes=2**attempts), MAX_BACKOFF)
+
+
+@sensitive_variables("message")
+def notification_delivery_attempt(*, delivery_id: int) -> str:
+    """Try to send one pending notification; on failure, schedule the next try with exponential backoff."""
+    with transaction.atomic():
+        delivery = (
+            NotificationDelivery.objects.select_for_update(of=("self",))
+            .select_related("appointment_request")
+            .filter(pk=delivery_id, state=DeliveryState.PENDING)
+            .first()
+        )
+        if delivery is None:
+            return "skipped"  # Sent already, given up, or purged with its request.
+        if delivery.kind != NotificationKind.FRONT_DESK_ALERT and delivery.appointment_request.status == Status.SPAM:
+            delivery.state = DeliveryState.CANCELLED
+            delivery.save(update_fields=["state"])
+            return delivery.state
+        delivery.attempts += 1
+        try:
+            message = _message(kind=delivery.kind, appointment_request=delivery.appointment_request)
+            message.send()
+        except Exception as error:  # noqa: BLE001 -- any failure: keep the delivery and retry later.
+            delivery.last_error = type(error).__name__[:200]
+            if delivery.attempts >= MAX_ATTEMPTS:
+                delivery.state = DeliveryState.FAILED
+            delivery.next_try_at = timezone.now() + _backoff(attempts=delivery.attempts)
+            logger.warning("Notification delivery %s failed (%s)", delivery.pk, delivery.last_error)
+        else:
+            delivery.state = DeliveryState.SENT
+            delivery.sent_at = timezone.now()
+            delivery.last_error = ""
+            if delivery.kind == NotificationKind.APPOINTMENT_CONFIRMATION:
+                AppointmentRequest.objects.filter(pk=delivery.appointment_request_id).update(
+                    confirmation_sent_at=delivery.sent_at
+                )
+        delivery.save()
+        return delivery.state
+
+
+def deliveries_resume(*, now: datetime | None = None) -> dict[str, int]:
+    """Retry every pending delivery whose next try is due (run every few minutes)."""
+    outcomes: dict[str, int] = {}
+    for delivery_id in NotificationDelivery.objects.due(at=now).order_by("next_try_at").values_list("pk", flat=True):
+        state = notification_delivery_attempt(delivery_id=delivery_id)
+        outcomes[state] = outcomes.get(state, 0) + 1
+    return outcomes
+
+
+def _log_value(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return timezone.localtime(value).isoformat()
+    if hasattr(value, "get_username"):
+        return value.get_username()
+    return str(value)
+
+
+def appointment_request_triage(
+    *,
+    appointment_request: AppointmentRequest,
+    user,
+    status: str,
+    assigned_to=None,
+    scheduled_for: datetime | None = None,
+    internal_notes: str = "",
+) -> AppointmentRequest:
+    """Save the front desk's triage and log what changed, without personal text (notes: just "changed")."""
+    with transaction.atomic():
+        before = (
+            AppointmentRequest.objects.select_for_update(of=("self",))
+            .select_related("assigned_to")
+            .get(pk=appointment_request.pk)
+        )
+        changes = {}
+        if before.status != status:
+            changes["status"] = [before.status, status]
+        if before.assigned_to_id != (assigned_to.pk if assigned_to else None):
+            changes["assigned_to"] = [_log_value(before.assigned_to), _log_value(assigned_to)]
+        if before.scheduled_for != scheduled_for:
+            changes["scheduled_for"] = [_log_value(before.scheduled_for), _log_value(scheduled_for)]
+        if before.internal_notes != internal_notes:
+            changes["internal_notes"] = "changed"
+        appointment_request.status = status
+        appointment_request.assigned_to = assigned_to
+        appointment_request.scheduled_for = scheduled_for
+        appointment_request.internal_notes = internal_notes
+        appointment_request.save(update_fields=[*TRIAGE_FIELDS, "updated_at"])
+        if changes:
+            log(appointment_request, "scheduling.triage", user=user, data={"changes": changes})
+    return appointment_request
+
+
+def appointment_request_view_log(*, appointment_request: AppointmentRequest, user) -> None:
+    log(appointment_request, "scheduling.view", user=user)
+
+
+def appointment_requests_export_log(*, appointment_request_ids: list[int], user) -> None:
+    """One access-log entry per exported request, so each request's history shows it left the site."""
+    content_type = ContentType.objects.get_for_model(AppointmentRequest)
+    now = timezone.now()
+    ModelLogEntry.objects.bulk_create(
+        ModelLogEntry(
+            content_type=content_type,
+            object_id=str(pk),
+            label=f"Request #{pk}",
+            action="scheduling.export",
+            timestamp=now,
+            user=user,
+            data={},
+        )
+        for pk in appointment_request_ids
+    )
+
+
+def appointment_confirmation_send(*, appointment_request: AppointmentRequest, user) -> NotificationDelivery:
+    """Email the client their appointment with a calendar file (after commit, tracked and retried)."""
+    if appointment_request.status != Status.SCHEDULED or appointment_request.scheduled_for is None:
+        raise ValidationError("Set the status to Scheduled and enter the date and time first.")
+    with transaction.atomic():
+        delivery = _delivery_create(
+            appointment_request=appointment_request, kind=NotificationKind.APPOINTMENT_CONFIRMATION
+        )
+        log(
+            appointment_request,
+            "scheduling.confirmation",
+            user=user,
+            data={"scheduled_for": _log_value(appointment_request.scheduled_for)},
+        )
+    return delivery
+
+
+def appointment_requests_purge(*, now: datetime | None = None) -> int:
+    """Delete requests past their retention period, with their deliveries and history entries."""
+    with transaction.atomic():
+        due = AppointmentRequest.objects.due_for_purge(at=now)
+        ids = list(due.values_list("pk", flat=True))
+        if not ids:
+            return 0
+        ModelLogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(AppointmentRequest),
+            object_id__in=[str(pk) for pk in ids],
+        ).delete()
+        AppointmentRequest.objects.filter(pk__in=ids).delete()
+    return len(ids)

@@ -1,0 +1,47 @@
+"""Views of the scheduling page's routes: the request form and its thank-you page."""
+
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.debug import sensitive_post_parameters
+
+from practice.models import PracticeDetails
+from scheduling.forms import AppointmentRequestForm, timing_token_make
+from scheduling.services import (
+    appointment_request_rate_limited,
+    appointment_request_submit,
+    client_ip_from_request,
+)
+
+
+@sensitive_post_parameters()
+def request_form(request, *, page):
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+    details = PracticeDetails.for_request(request)
+    status = 200
+    rate_limited = False
+    if request.method == "POST":
+        form = AppointmentRequestForm(request.POST, clinician_name=details.clinician_name)
+        if form.is_valid():
+            if appointment_request_rate_limited(client_ip=client_ip_from_request(request)):
+                rate_limited = True
+                status = 429
+            else:
+                appointment_request_submit(data=form.cleaned_data, spam=form.looks_like_spam)
+                return redirect(page.get_url(request) + page.reverse_subpage("request_sent"))
+    else:
+        form = AppointmentRequestForm(initial={"started": timing_token_make()}, clinician_name=details.clinician_name)
+    context = {
+        **page.get_context(request),
+        "form": form,
+        "error_summary": form.error_summary() if form.is_bound else [],
+        "rate_limited": rate_limited,
+    }
+    return TemplateResponse(request, page.get_template(request), context, status=status)
+
+
+def request_sent(request, *, page):
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    return TemplateResponse(request, "scheduling/request_sent.html", page.get_context(request))

@@ -1,0 +1,306 @@
+"""The front desk's appointment request queue in the Wagtail admin."""
+
+import django_filters
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.timesince import timesince
+from django.views.decorators.debug import sensitive_variables
+from django.views.decorators.http import require_POST
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.sidebar import LinkMenuItem
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views.generic import EditView, IndexView, InspectView
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import Button
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from scheduling import services
+from scheduling.models import AppointmentRequest, SessionFormat, Status
+
+# A cell starting with one of these is run as a formula by spreadsheet programs.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+permission_policy = ModelPermissionPolicy(AppointmentRequest)
+
+
+def spreadsheet_safe(value):
+    """Neutralise text a spreadsheet would run as a formula (CSV injection) with a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def staff_who_triage():
+    """Users who may work the queue: the ones an assignment can go to."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(groups__permissions__codename="change_appointmentrequest")
+            | Q(user_permissions__codename="change_appointmentrequest")
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def waiting_time(appointment_request) -> str:
+    if appointment_request.status != Status.NEW:
+        return "—"
+    return timesince(appointment_request.created_at, timezone.now(), depth=1)
+
+
+class AppointmentRequestFilterSet(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
+    session_format = django_filters.ChoiceFilter(
+        label="Format", choices=SessionFormat.choices, empty_label="Any format"
+    )
+    created_at = django_filters.DateFromToRangeFilter(label="Received", widget=DateRangePickerWidget)
+    assigned_to = django_filters.ModelChoiceFilter(label="Assigned to", queryset=lambda request: staff_who_triage())
+
+    class Meta:
+        model = AppointmentRequest
+        fields = ["status", "session_format", "created_at", "assigned_to"]
+
+
+class TriageForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = staff_who_triage()
+        self.fields["assigned_to"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == Status.SCHEDULED and not cleaned.get("scheduled_for"):
+            self.add_error("scheduled_for", forms.ValidationError("Enter the date and time of the appointment."))
+        return cleaned
+
+
+class AppointmentRequestIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().triage_order().select_related("assigned_to")
+
+    def order_queryset(self, queryset):
+        if not self.ordering or self.ordering == self.default_ordering:
+            return queryset  # Keep the triage order: new ones on top, newest first.
+        return super().order_queryset(queryset)
+
+    def preprocess_field_value(self, field, value, export_format):
+        return spreadsheet_safe(super().preprocess_field_value(field, value, export_format))
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        services.appointment_requests_export_log(
+            appointment_request_ids=list(queryset.values_list("pk", flat=True)), user=self.request.user
+        )
+        return super().as_spreadsheet(queryset, spreadsheet_format)
+
+
+class AppointmentRequestEditView(EditView):
+    @sensitive_variables()
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return services.appointment_request_triage(
+            appointment_request=self.form.instance,
+            user=self.request.user,
+            status=data["status"],
+            assigned_to=data.get("assigned_to"),
+            scheduled_for=data.get("scheduled_for"),
+            internal_notes=data.get("internal_notes", ""),
+        )
+
+    @property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        if self.inspect_url_name:
+            buttons.append(
+                Button(
+                    "View the request",
+                    url=reverse(self.inspect_url_name, args=[self.object.pk]),
+                    icon_name="view",
+                    priority=5,
+                )
+            )
+        return buttons
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_send_confirmation"] = (
+            self.object.status == Status.SCHEDULED and self.object.scheduled_for is not None
+        )
+        context["confirmation_url"] = reverse("appointment_requests:send_confirmation", args=[self.object.pk])
+        return context
+
+
+class AppointmentRequestInspectView(InspectView):
+    def get(self, request, *args, **kwargs):
+        services.appointment_request_view_log(appointment_request=self.object, user=request.user)
+        return super().get(request, *args, **kwargs)
+
+    def get_preferred_times_display_value(self):
+        return self.object.preferred_times_display()
+
+    def get_phone_display_value(self):
+        return self.object.phone
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_send_confirmation"] = (
+            self.object.status == Status.SCHEDULED
+            and bool(self.object.scheduled_for)
+            and permission_policy.user_has_permission(self.request.user, "change")
+        )
+        context["confirmation_url"] = reverse("appointment_requests:send_confirmation", args=[self.object.pk])
+        return context
+
+
+@require_POST
+def send_confirmation(request, pk):
+    if not permission_policy.user_has_permission(request.user, "change"):
+        raise PermissionDenied
+    appointment_request = get_object_or_404(AppointmentRequest, pk=pk)
+    try:
+        services.appointment_confirmation_send(appointment_request=appointment_request, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"The confirmation for {appointment_request} is on its way to the client.")
+    return redirect("appointment_requests:edit", pk)
+
+
+class AppointmentRequestMenuItem(MenuItem):
+    """The menu label carries the count of new requests (Wagtail's sidebar has no badge)."""
+
+    def is_shown(self, request):
+        return permission_policy.user_has_any_permission(request.user, ["view", "change"])
+
+    def render_component(self, request):
+        count = AppointmentRequest.objects.waiting().count()
+        label = f"{self.label} ({count})" if count else self.label
+        return LinkMenuItem(
+            self.name, label, self.url, icon_name=self.icon_name, classname=self.classname, attrs=self.attrs
+        )
+
+
+class AppointmentRequestViewSet(ModelViewSet):
+    model = AppointmentRequest
+    name = "appointment_requests"
+    url_prefix = "appointment-requests"
+    icon = "date"
+    menu_label = "Appointment requests"
+    menu_order = 150
+    add_to_admin_menu = True
+    add_to_reference_index = False
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    index_view_class = AppointmentRequestIndexView
+    edit_view_class = AppointmentRequestEditView
+    inspect_view_class = AppointmentRequestInspectView
+    list_per_page = 50
+    list_display = [
+        "name",
+        DateColumn("created_at", label="Received", sort_key="created_at"),
+        Column("session_format", label="Format", accessor="get_session_format_display"),
+        Column("sessions_for", label="Who for", accessor="get_sessions_for_display"),
+        Column("status", label="Status", accessor="get_status_display", sort_key="status"),
+        Column("assigned_to", label="Assigned to", accessor=lambda obj: obj.assigned_to or "—"),
+        Column("waiting", label="Waiting", accessor=waiting_time),
+    ]
+    filterset_class = AppointmentRequestFilterSet
+    search_fields = ["name", "email", "phone"]
+    search_backend_name = None  # Plain database queries: requests are never copied into a search index.
+    list_export = [
+        "pk",
+        "created_at",
+        "status",
+        "name",
+        "preferred_name",
+        "pronouns",
+        "email",
+        "phone",
+        "contact_method",
+        "voicemail_ok",
+        "sessions_for",
+        "client_type",
+        "session_format",
+        "preferred_times",
+        "availability_note",
+        "payment",
+        "insurance_provider",
+        "message",
+        "heard_about",
+        "assigned_to",
+        "scheduled_for",
+    ]
+    export_headings = {"pk": "Request number", "assigned_to": "Assigned to"}
+    export_filename = "appointment-requests"
+    inspect_view_fields = [
+        "created_at",
+        "status",
+        "name",
+        "preferred_name",
+        "pronouns",
+        "email",
+        "phone",
+        "contact_method",
+        "voicemail_ok",
+        "acknowledgement_ok",
+        "sessions_for",
+        "client_type",
+        "session_format",
+        "colorado_attested_at",
+        "preferred_times",
+        "availability_note",
+        "payment",
+        "insurance_provider",
+        "message",
+        "heard_about",
+        "consented_at",
+        "assigned_to",
+        "scheduled_for",
+        "confirmation_sent_at",
+        "internal_notes",
+        "updated_at",
+    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("status"),
+            FieldPanel("assigned_to"),
+            FieldPanel("scheduled_for"),
+            FieldPanel("internal_notes"),
+        ],
+        heading="Triage",
+        base_form_class=TriageForm,
+    )
+    edit_template_name = "scheduling/admin/edit.html"
+    inspect_template_name = "scheduling/admin/inspect.html"
+
+    def get_common_view_kwargs(self, **kwargs):
+        # Requests come only from the public form: no "Add" button anywhere.
+        return {**super().get_common_view_kwargs(**kwargs), "add_url_name": None}
+
+    def get_urlpatterns(self):
+        urlpatterns = [pattern for pattern in super().get_urlpatterns() if pattern.name != "add"]
+        urlpatterns.append(path("confirm/<int:pk>/", send_confirmation, name="send_confirmation"))
+        return urlpatterns
+
+    def get_menu_item(self, order=None):
+        return AppointmentRequestMenuItem(
+            label=self.menu_label,
+            url=self.menu_url,
+            name="appointment-requests",
+            icon_name=self.menu_icon,
+            order=self.get_menu_item_order(order),
+        )
+
+
+appointment_request_viewset = AppointmentRequestViewSet()

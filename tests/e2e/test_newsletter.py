@@ -1,0 +1,131 @@
+"""A reader subscribes from a page's footer, confirms from the email, gets one new-article email and leaves."""
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from newsletter import services
+from newsletter.models import Mailing, Subscriber, SubscriberStatus
+from practice.models import StandardPage
+
+pytestmark = pytest.mark.e2e
+
+
+def local(url: str, demo_site) -> str:
+    """Emails link to SITE_URL; open the same path on the live server."""
+    parts = urlsplit(url)
+    return demo_site.url + parts.path
+
+
+def link_in(text: str, fragment: str) -> str:
+    return next(word for word in text.split() if fragment in word)
+
+
+def announce(title: str):
+    """What the articles app does when an article first goes live, with a demo page standing in."""
+    page = StandardPage.objects.live().exclude(pk__in=Mailing.objects.values("page_id")).first()
+    return services.mailing_create_for_page(
+        page=page, subject=title, summary="A short summary.", url=page.full_url, image_url=None
+    )
+
+
+def test_reader_subscribes_confirms_gets_one_email_and_unsubscribes_with_one_click(
+    page: Page, demo_site, mailoutbox, browser_problems, assert_no_axe_violations
+):
+    page.goto(demo_site.url + "/")
+    footer = page.locator(".newsletter-signup")
+    footer.get_by_label("Email address").fill("reader@example.com")
+    footer.get_by_label("First name (optional)").fill("Robin")
+    footer.get_by_role("button", name="Subscribe").click()
+
+    expect(page).to_have_url(re.compile(r"/newsletter/check-your-inbox/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your inbox")
+    assert_no_axe_violations(page)
+
+    assert [m.to for m in mailoutbox] == [["reader@example.com"]]
+    page.goto(local(link_in(mailoutbox[0].body, "/newsletter/confirm/"), demo_site))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your subscription")
+    assert_no_axe_violations(page)
+    assert Subscriber.objects.get().status == SubscriberStatus.PENDING  # Opening the link changed nothing.
+    page.get_by_role("button", name="Confirm my subscription").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You’re subscribed")
+    assert_no_axe_violations(page)
+
+    announce("A new article")
+    article_emails = [m for m in mailoutbox if m.subject == "A new article"]
+    assert [m.to for m in article_emails] == [["reader@example.com"]]
+
+    unsubscribe = article_emails[0].extra_headers["List-Unsubscribe"].strip("<>")
+    page.goto(local(unsubscribe, demo_site))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Unsubscribe from our newsletter")
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Unsubscribe").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You’re unsubscribed")
+    assert_no_axe_violations(page)
+
+    announce("The next article")
+    assert not [m for m in mailoutbox if m.subject == "The next article"]
+    browser_problems.assert_none()
+
+
+def test_newsletter_page_and_its_error_states_are_accessible(
+    page: Page, viewport, demo_site, browser_problems, assert_no_axe_violations
+):
+    page.goto(demo_site.url + "/newsletter/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Subscribe to our newsletter")
+    assert_no_axe_violations(page)
+
+    page.get_by_label("Email address").fill("not an address")
+    page.get_by_role("button", name="Subscribe").click()
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("There is a problem")
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    expect(page.get_by_label("Email address")).to_have_value("not an address")
+    assert_no_axe_violations(page)
+    summary.get_by_role("link", name=re.compile("Enter an email address")).click()
+    expect(page.get_by_label("Email address")).to_be_focused()
+
+    # The footer form's errors land on the same page.
+    page.goto(demo_site.url + "/")
+    page.locator(".newsletter-signup").get_by_role("button", name="Subscribe").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter your email address")
+    assert_no_axe_violations(page)
+
+    for path, status in [("/newsletter/confirm/tampered/", 404), ("/newsletter/unsubscribe/tampered/", 404)]:
+        browser_problems.expect_status(demo_site.url + path, status)
+        response = page.goto(demo_site.url + path)
+        assert response.status == status
+        expect(page.get_by_role("heading", level=1)).to_have_text("This link doesn’t work")
+        assert_no_axe_violations(page)
+
+    browser_problems.assert_none()
+
+
+def test_cross_site_post_gets_a_clear_accessible_page(
+    page: Page, demo_site, browser_problems, assert_no_axe_violations
+):
+    endpoint = demo_site.url + "/newsletter/subscribe/"
+    browser_problems.expect_status(endpoint, 403)
+    # A page on another origin (127.0.0.1 vs localhost) posting to the footer endpoint.
+    other_origin = demo_site.url.replace("localhost", "127.0.0.1")
+    page.goto(other_origin + "/newsletter/check-your-inbox/")
+    page.evaluate(
+        """(endpoint) => {
+            const form = document.createElement("form");
+            form.method = "post";
+            form.action = endpoint;
+            const input = document.createElement("input");
+            input.name = "email";
+            input.value = "victim@example.com";
+            form.append(input);
+            document.body.append(form);
+            form.submit();
+        }""",
+        endpoint,
+    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("We couldn’t accept this form")
+    assert_no_axe_violations(page)
+    assert not Subscriber.objects.exists()
+    browser_problems.assert_none()

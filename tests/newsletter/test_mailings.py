@@ -1,0 +1,264 @@
+from collections import Counter
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from newsletter import services
+from newsletter.models import Delivery, DeliveryState, Mailing, Subscriber
+from tests.newsletter import mailers
+from tests.newsletter.factories import SubscriberFactory
+from tests.practice.factories import StandardPageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def article(home_page):
+    """A plain page standing in for an article: the newsletter never knows what kind of page it is."""
+    return StandardPageFactory(parent=home_page, title="Finding calm in a busy week", slug="finding-calm")
+
+
+def create(article, **overrides):
+    content = {
+        "page": article,
+        "subject": article.title,
+        "summary": "Five small habits that help.",
+        "url": "http://testserver/articles/finding-calm/",
+        "image_url": "http://testserver/media/images/calm.jpg",
+    }
+    return services.mailing_create_for_page(**content | overrides)
+
+
+def use_backend(settings, name):
+    settings.MAILERS = {"default": {"BACKEND": f"tests.newsletter.mailers.{name}"}}
+
+
+def test_mailing_goes_once_to_every_active_subscriber_after_commit(practice_details, article, committed, mailoutbox):
+    active = SubscriberFactory.create_batch(3)
+    SubscriberFactory(pending=True)
+    SubscriberFactory(unsubscribed=True)
+
+    with committed():
+        mailing = create(article)
+        assert mailoutbox == []  # Nothing leaves before the transaction commits.
+
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(s.email for s in active)
+    assert mailing.sender_name == "Better Lives, Building Tribes"
+    assert set(mailing.deliveries.values_list("state", flat=True)) == {DeliveryState.SENT}
+
+
+def test_second_call_for_the_same_page_creates_nothing(article, committed, mailoutbox):
+    SubscriberFactory()
+    with committed():
+        assert create(article) is not None
+        assert create(article, subject="Edited title") is None
+    assert Mailing.objects.count() == 1
+    assert len(mailoutbox) == 1
+
+
+def test_mailing_email_has_content_postal_address_and_one_click_unsubscribe(
+    practice_details, article, committed, mailoutbox
+):
+    subscriber = SubscriberFactory(first_name="Jo")
+    with committed():
+        create(article)
+
+    message = mailoutbox[0]
+    html = message.alternatives[0].content
+    unsubscribe = services.unsubscribe_url(subscriber=subscriber)
+    assert message.subject == "Finding calm in a busy week"
+    assert message.extra_headers["List-Unsubscribe"] == f"<{unsubscribe}>"
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    for body in (message.body, html):
+        assert "Five small habits that help." in body
+        assert "http://testserver/articles/finding-calm/" in body
+        assert "1550 Larimer Street" in body
+        assert unsubscribe in body
+        assert "because you subscribed" in body
+    assert "Read the article" in html
+    assert 'src="http://testserver/media/images/calm.jpg"' in html
+    assert 'alt=""' in html
+    raw = message.message().as_string()
+    assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in raw
+
+
+def test_title_with_newlines_and_markup_cannot_inject_headers(article, committed, mailoutbox):
+    SubscriberFactory(first_name="<script>alert(1)</script>")
+    with committed():
+        create(article, subject="Calm\r\nBcc: victim@example.com <b>now</b>")
+
+    message = mailoutbox[0]
+    headers = message.message().as_string().split("\n\n")[0]
+    assert "Bcc" not in [line.split(":")[0] for line in headers.splitlines()]
+    assert message.recipients() == [message.to[0]]
+    assert "\n" not in message.subject
+    html = message.alternatives[0].content
+    assert "<script>" not in html
+    assert "&lt;b&gt;now&lt;/b&gt;" in html
+
+
+def test_subscriber_who_leaves_before_their_turn_is_skipped(article, mailoutbox):
+    staying, leaving = SubscriberFactory.create_batch(2)
+    create(article)  # Not committed yet: nothing sent.
+    services.subscriber_unsubscribe(subscriber=leaving)
+
+    services.deliveries_send()
+
+    assert [m.to[0] for m in mailoutbox] == [staying.email]
+    assert Delivery.objects.get(subscriber=leaving).state == DeliveryState.SKIPPED
+
+
+def test_failed_delivery_is_retried_with_backoff_and_never_sent_twice(article, settings, committed, mailoutbox):
+    ok, flaky = SubscriberFactory.create_batch(2)
+    use_backend(settings, "FlakyBackend")
+    mailers.FlakyBackend.refuse = {flaky.email}
+    create(article)
+
+    services.deliveries_send()
+    failed = Delivery.objects.get(subscriber=flaky)
+    assert failed.state == DeliveryState.FAILED
+    assert failed.attempts == 1
+    assert failed.last_error == "SMTPRecipientsRefused"  # No address in the stored error.
+    assert [m.to[0] for m in mailoutbox] == [ok.email]
+
+    # Not due yet: the resume job leaves it alone.
+    with committed():
+        services.deliveries_resume()
+    assert len(mailoutbox) == 1
+
+    mailers.FlakyBackend.refuse = set()
+    Delivery.objects.filter(pk=failed.pk).update(next_try_at=timezone.now() - timedelta(seconds=1))
+    with committed():
+        assert services.deliveries_resume().due == 1
+    services.deliveries_send()  # A duplicate task finds nothing left to do.
+    assert Counter(m.to[0] for m in mailoutbox) == {ok.email: 1, flaky.email: 1}
+    assert Delivery.objects.get(subscriber=flaky).state == DeliveryState.SENT
+
+
+def test_delivery_gives_up_after_the_last_attempt(article, settings, mailoutbox):
+    subscriber = SubscriberFactory()
+    use_backend(settings, "FlakyBackend")
+    mailers.FlakyBackend.refuse = {subscriber.email}
+    create(article)
+    delivery = Delivery.objects.get()
+
+    now = timezone.now()
+    for _ in range(services.MAX_ATTEMPTS):
+        services.deliveries_send_claimed(deliveries=services.deliveries_claim(now=now))
+        delivery.refresh_from_db()
+        now = (delivery.next_try_at or now) + timedelta(seconds=1)
+
+    assert delivery.state == DeliveryState.FAILED
+    assert delivery.attempts == services.MAX_ATTEMPTS
+    assert delivery.next_try_at is None
+    assert services.deliveries_claim(now=now + timedelta(days=365)) == []
+    mailers.FlakyBackend.refuse = set()
+
+
+def test_crash_mid_chunk_never_resends_and_everyone_else_gets_exactly_one(article, settings, mailoutbox):
+    subscribers = SubscriberFactory.create_batch(25)
+    create(article)
+    use_backend(settings, "CrashingBackend")
+    mailers.CrashingBackend.crash_after, mailers.CrashingBackend.delivered = 3, 0
+
+    with pytest.raises(mailers.WorkerDied):
+        services.deliveries_send(chunk_size=10)
+    in_flight = set(Delivery.objects.filter(state=DeliveryState.SENDING).values_list("subscriber__email", flat=True))
+    assert len(in_flight) == 10
+    assert len(mailoutbox) == 3
+
+    # Another worker carries on with the rest; the dead worker's chunk is not due.
+    use_backend(settings, "FlakyBackend")
+    services.deliveries_send(chunk_size=10)
+    # Fifteen minutes later the resume job gives up on the dead chunk: unknown, never resent.
+    result = services.deliveries_resume(now=timezone.now() + timedelta(minutes=16))
+    assert result.marked_unknown == 10
+    services.deliveries_send()
+
+    received = Counter(m.to[0] for m in mailoutbox)
+    assert max(received.values()) == 1
+    assert {s.email for s in subscribers} - in_flight <= set(received)
+    assert Delivery.objects.filter(state=DeliveryState.UNKNOWN).count() == 10
+    assert Delivery.objects.filter(state=DeliveryState.SENT).count() == 15
+
+
+def test_resume_leaves_recent_sending_rows_alone(article):
+    SubscriberFactory()
+    create(article)
+    services.deliveries_claim()
+
+    assert services.deliveries_resume(now=timezone.now() + timedelta(minutes=14)).marked_unknown == 0
+    assert Delivery.objects.get().state == DeliveryState.SENDING
+
+
+def test_queries_per_chunk_do_not_grow_with_chunk_size(article, mailoutbox):
+    SubscriberFactory.create_batch(60)
+    create(article)
+
+    def queries_for(chunk_size):
+        with CaptureQueriesContext(connection) as context:
+            services.deliveries_send_claimed(deliveries=services.deliveries_claim(chunk_size=chunk_size))
+        return len(context.captured_queries)
+
+    assert queries_for(5) == queries_for(50)
+    assert queries_for(5) <= 8
+
+
+def test_preview_renders_the_email_without_sending(practice_details, mailoutbox):
+    text, html = services.mailing_render_preview(
+        subject="A new article", summary="Its summary.", url="http://testserver/a/", image_url=None
+    )
+    assert "A new article" in text
+    assert "Its summary." in html
+    assert "Better Lives, Building Tribes" in html
+    assert "<img" not in html
+    assert mailoutbox == []
+    assert not Delivery.objects.exists()
+
+
+def test_send_test_goes_to_the_staff_address_only(article, mailoutbox):
+    SubscriberFactory()
+    mailing = create(article)
+
+    services.mailing_send_test(mailing=mailing, email="editor@practice.example")
+
+    assert [m.to for m in mailoutbox] == [["editor@practice.example"]]
+    assert mailoutbox[0].subject.startswith("[Test]")
+    assert set(Delivery.objects.values_list("state", flat=True)) == {DeliveryState.PENDING}
+
+
+def test_resume_deliveries_command_reports_and_sends_due(article, committed, mailoutbox):
+    SubscriberFactory.create_batch(2)
+    create(article)
+
+    with committed():
+        out = call_command_output("resume_deliveries")
+
+    assert "0 stuck" in out and "2 due" in out
+    assert len(mailoutbox) == 2
+    assert "0 due" in call_command_output("resume_deliveries")
+
+
+def test_prune_subscribers_command_is_idempotent():
+    SubscriberFactory(pending=True, created_at=timezone.now() - timedelta(days=40))
+    assert "Deleted 1 " in call_command_output("prune_subscribers")
+    assert "Deleted 0 " in call_command_output("prune_subscribers")
+
+
+def call_command_output(name, *args):
+    out = StringIO()
+    call_command(name, *args, stdout=out)
+    return out.getvalue()
+
+
+def test_benchmark_command_reports_figures_and_leaves_nothing_behind(home_page, mailoutbox):
+    out = call_command_output("benchmark_mailing", "--subscribers", "30", "--chunk-size", "10")
+    assert "Sent 30 emails" in out
+    assert "SQL queries per chunk: 6 for a chunk of 5, 6 for a chunk of 10" in out
+    assert not Subscriber.objects.exists()
+    assert not Mailing.objects.exists()

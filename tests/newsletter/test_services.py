@@ -1,0 +1,190 @@
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import pytest
+from django.core import signing
+from django.utils import timezone
+from wagtail.log_actions import log
+from wagtail.models import ModelLogEntry
+
+from newsletter import services
+from newsletter.forms import CONSENT_VERSION
+from newsletter.models import Delivery, DeliveryKind, DeliveryState, Subscriber, SubscriberStatus
+from tests.newsletter.factories import DeliveryFactory, SubscriberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def subscribe(committed):
+    def subscribe(email="new@example.com", first_name="Ana"):
+        with committed():
+            services.subscriber_subscribe(email=email, first_name=first_name, consent_version=CONSENT_VERSION)
+
+    return subscribe
+
+
+def confirm_token_from(message) -> str:
+    for line in message.body.splitlines():
+        if "/newsletter/confirm/" in line:
+            return urlsplit(line.strip()).path.split("/")[3]
+    raise AssertionError("no confirmation link in the email")
+
+
+def test_new_address_becomes_pending_and_gets_one_confirmation_email(practice_details, subscribe, mailoutbox):
+    subscribe(email="  New@Example.COM ")
+
+    subscriber = Subscriber.objects.get()
+    assert subscriber.email == "new@example.com"
+    assert subscriber.status == SubscriberStatus.PENDING
+    assert subscriber.consent_version == CONSENT_VERSION
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == ["new@example.com"]
+    assert "confirm" in message.subject.lower()
+    assert "Better Lives, Building Tribes" in message.from_email
+    assert services.subscriber_from_confirm_token(token=confirm_token_from(message)) == subscriber
+    assert Delivery.objects.get().state == DeliveryState.SENT
+
+
+def test_confirmation_link_carries_the_opaque_token_never_the_address(practice_details, subscribe, mailoutbox):
+    subscribe(email="private.person@example.com")
+
+    token = confirm_token_from(mailoutbox[0])
+    assert "private" not in token
+    assert "private" not in signing.b64_decode(token.split(":")[0].encode() + b"==").decode(errors="ignore")
+    assert str(Subscriber.objects.get().token) in token
+
+
+def test_pending_address_gets_at_most_one_confirmation_per_ten_minutes(practice_details, subscribe, mailoutbox):
+    subscribe()
+    subscribe()
+    assert len(mailoutbox) == 1
+
+    Subscriber.objects.update(confirmation_sent_at=timezone.now() - timedelta(minutes=11))
+    subscribe()
+    assert len(mailoutbox) == 2
+
+
+def test_active_subscriber_asking_again_gets_nothing(subscribe, mailoutbox):
+    SubscriberFactory(email="here@example.com")
+    subscribe(email="HERE@example.com")
+    assert mailoutbox == []
+    assert Subscriber.objects.get().status == SubscriberStatus.ACTIVE
+
+
+def test_unsubscribed_address_subscribing_again_becomes_pending(practice_details, subscribe, mailoutbox):
+    SubscriberFactory(email="back@example.com", unsubscribed=True)
+    subscribe(email="back@example.com", first_name="Bea")
+
+    subscriber = Subscriber.objects.get()
+    assert subscriber.status == SubscriberStatus.PENDING
+    assert subscriber.first_name == "Bea"
+    assert subscriber.unsubscribed_at is None
+    assert len(mailoutbox) == 1
+
+
+def test_subscribing_keeps_the_request_even_when_email_sending_fails(practice_details, subscribe, settings):
+    settings.MAILERS = {"default": {"BACKEND": "tests.newsletter.mailers.FailingBackend"}}
+    subscribe()
+
+    delivery = Delivery.objects.get()
+    assert Subscriber.objects.get().status == SubscriberStatus.PENDING
+    assert delivery.state == DeliveryState.FAILED
+    assert delivery.next_try_at > timezone.now()
+    assert delivery.last_error == "SMTPServerDisconnected"
+
+
+def test_confirm_activates_a_pending_subscriber_once():
+    subscriber = SubscriberFactory(pending=True)
+    assert services.subscriber_confirm(subscriber=subscriber) is True
+    assert services.subscriber_confirm(subscriber=subscriber) is False
+    subscriber.refresh_from_db()
+    assert subscriber.status == SubscriberStatus.ACTIVE
+    assert subscriber.confirmed_at is not None
+
+
+def test_confirm_link_of_an_unsubscribed_subscriber_is_refused():
+    subscriber = SubscriberFactory(unsubscribed=True)
+    with pytest.raises(services.LinkInvalid):
+        services.subscriber_confirm(subscriber=subscriber)
+
+
+def test_tampered_and_foreign_confirm_tokens_are_refused():
+    subscriber = SubscriberFactory(pending=True)
+    token = services.confirm_token_make(subscriber=subscriber)
+    with pytest.raises(services.LinkInvalid):
+        services.subscriber_from_confirm_token(token=token[:-2] + "xx")
+    with pytest.raises(services.LinkInvalid):
+        # Signed correctly but for the unsubscribe links: a foreign token.
+        services.subscriber_from_confirm_token(token=services.unsubscribe_token_make(subscriber=subscriber))
+    with pytest.raises(services.LinkInvalid):
+        other = signing.TimestampSigner(salt=services.CONFIRM_SALT).sign("not-a-uuid")
+        services.subscriber_from_confirm_token(token=other)
+
+
+def signed_days_ago(subscriber, days: int) -> str:
+    signer = signing.TimestampSigner(salt=services.CONFIRM_SALT)
+    then = signing.b62_encode(int(timezone.now().timestamp()) - days * 24 * 3600)
+    value = f"{subscriber.token}{signer.sep}{then}"
+    return f"{value}{signer.sep}{signer.signature(value)}"
+
+
+def test_confirm_token_works_for_seven_days_then_expires():
+    subscriber = SubscriberFactory(pending=True)
+    assert services.subscriber_from_confirm_token(token=signed_days_ago(subscriber, 6)) == subscriber
+    with pytest.raises(services.LinkExpired):
+        services.subscriber_from_confirm_token(token=signed_days_ago(subscriber, 8))
+
+
+def test_unsubscribe_is_idempotent_and_skips_waiting_deliveries():
+    delivery = DeliveryFactory()
+    subscriber = delivery.subscriber
+    assert services.subscriber_unsubscribe(subscriber=subscriber) is True
+    assert services.subscriber_unsubscribe(subscriber=subscriber) is False
+    subscriber.refresh_from_db()
+    delivery.refresh_from_db()
+    assert subscriber.status == SubscriberStatus.UNSUBSCRIBED
+    assert subscriber.unsubscribed_at is not None
+    assert delivery.state == DeliveryState.SKIPPED
+
+
+def test_unsubscribe_token_never_expires_and_rejects_tampering():
+    subscriber = SubscriberFactory()
+    token = services.unsubscribe_token_make(subscriber=subscriber)
+    assert services.subscriber_from_unsubscribe_token(token=token) == subscriber
+    with pytest.raises(services.LinkInvalid):
+        services.subscriber_from_unsubscribe_token(token=token.replace(str(subscriber.token)[:4], "0000"))
+    with pytest.raises(services.LinkInvalid):
+        services.subscriber_from_unsubscribe_token(token=services.confirm_token_make(subscriber=subscriber))
+
+
+def test_delete_removes_the_subscriber_its_deliveries_and_its_admin_log_entries(admin_user):
+    delivery = DeliveryFactory()
+    subscriber = delivery.subscriber
+    other = SubscriberFactory()
+    for who in (subscriber, other):
+        log(instance=who, action="wagtail.edit", user=admin_user)
+
+    services.subscriber_delete(subscriber=subscriber)
+
+    assert not Subscriber.objects.filter(pk=subscriber.pk).exists()
+    assert not Delivery.objects.filter(pk=delivery.pk).exists()
+    assert list(ModelLogEntry.objects.values_list("object_id", flat=True)) == [str(other.pk)]
+
+
+def test_subscriber_label_is_not_the_email():
+    subscriber = SubscriberFactory(email="secret@example.com")
+    assert "secret" not in str(subscriber)
+
+
+def test_prune_deletes_only_pending_subscribers_older_than_thirty_days():
+    now = timezone.now()
+    old_pending = SubscriberFactory(pending=True, created_at=now - timedelta(days=31))
+    DeliveryFactory(kind=DeliveryKind.CONFIRMATION, mailing=None, subscriber=old_pending)
+    young_pending = SubscriberFactory(pending=True, created_at=now - timedelta(days=29))
+    old_active = SubscriberFactory(created_at=now - timedelta(days=400))
+
+    assert services.subscribers_prune(now=now) == 1
+    assert services.subscribers_prune(now=now) == 0
+    assert set(Subscriber.objects.all()) == {young_pending, old_active}

@@ -1,0 +1,60 @@
+import factory
+import wagtail_factories
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from scheduling.models import (
+    AppointmentRequest,
+    ClientType,
+    ContactMethod,
+    Payment,
+    SchedulingPage,
+    SessionFormat,
+    SessionsFor,
+)
+
+
+class SchedulingPageFactory(wagtail_factories.PageFactory):
+    title = "Schedule a first conversation"
+    slug = "schedule"
+    intro = "<p>Reaching out is the hardest part.</p>"
+    what_happens_next = "<p>We offer a free 15-minute phone consultation.</p>"
+    privacy_note = "<p>We delete requests after a year.</p>"
+
+    class Meta:
+        model = SchedulingPage
+
+
+class AppointmentRequestFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"Avery Client{n}")
+    email = factory.Sequence(lambda n: f"avery{n}@client.example")
+    phone = "+13035550123"
+    contact_method = ContactMethod.EMAIL
+    voicemail_ok = False
+    acknowledgement_ok = True
+    sessions_for = SessionsFor.INDIVIDUAL
+    client_type = ClientType.NEW
+    session_format = SessionFormat.IN_PERSON
+    preferred_times = factory.LazyFunction(lambda: ["monday-morning", "thursday-evening"])
+    payment = Payment.SELF_PAY
+    message = "I have been feeling stuck and would like to talk."
+    consented_at = factory.LazyFunction(timezone.now)
+    fingerprint = factory.Sequence(lambda n: f"{n:064d}")
+
+    class Meta:
+        model = AppointmentRequest
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    username = factory.Sequence(lambda n: f"staff{n}")
+    password = factory.django.Password("correct-horse-battery")
+    is_staff = False
+
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(*extracted)
