@@ -3,9 +3,7 @@
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.cache import cache
 from django.shortcuts import redirect, render
-from django.utils.crypto import salted_hmac
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
@@ -15,34 +13,19 @@ from wagtail.models import Page
 from newsletter import services
 from newsletter.forms import CONSENT_TEXT, CONSENT_VERSION, FooterSubscribeForm, PageSubscribeForm
 from newsletter.models import SubscriberStatus
+from practice.rate_limit import rate_limit_exceeded
 
 SAFE_FETCH_SITES = {"same-origin", "none"}
 
 
-def client_ip(request) -> str:
-    """The address the per-IP rate limit counts.
-
-    REMOTE_ADDR for now: the production issue replaces this with the shared helper that honours
-    TRUSTED_PROXY_COUNT (behind a proxy, REMOTE_ADDR is the proxy's address).
-    """
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def rate_limited(request) -> bool:
-    """Count this subscribe request against the client's IP; True once over the limit for the window."""
-    # A keyed hash, not the address itself, names the counter.
-    key = (
-        "newsletter:subscribe:"
-        + salted_hmac("newsletter.rate", client_ip(request), algorithm="sha256").hexdigest()[:32]
+    """Count this subscribe request against the client's address; True once over the limit."""
+    return rate_limit_exceeded(
+        request=request,
+        scope="newsletter-subscribe",
+        limit=settings.NEWSLETTER_SUBSCRIBE_RATE_LIMIT,
+        window_seconds=settings.NEWSLETTER_SUBSCRIBE_RATE_WINDOW,
     )
-    window = settings.NEWSLETTER_SUBSCRIBE_RATE_WINDOW
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # Expired between add and incr.
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count > settings.NEWSLETTER_SUBSCRIBE_RATE_LIMIT
 
 
 def same_origin(request) -> bool:

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -58,33 +57,6 @@ REQUEST_FIELDS = (
     "heard_about",
 )
 TRIAGE_FIELDS = ("status", "assigned_to", "scheduled_for", "internal_notes")
-
-
-def client_ip_from_request(request) -> str:
-    """The visitor's IP address, for rate limiting only (never stored).
-
-    REMOTE_ADDR for now: behind a reverse proxy every visitor shares the
-    proxy's address. The production-deployment work replaces this with the
-    project's shared helper that honours TRUSTED_PROXY_COUNT.
-    """
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def appointment_request_rate_limited(*, client_ip: str) -> bool:
-    """Count one submission from this address; True once it is over the limit for the window.
-
-    Counted in Django's cache (CACHE_URL), shared by every process in production.
-    The address is hashed so the cache holds nothing that identifies a visitor.
-    """
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client_ip}".encode()).hexdigest()[:32]
-    key = f"scheduling:rate:{digest}"
-    cache.add(key, 0, timeout=settings.APPOINTMENT_RATE_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # Expired between add and incr.
-        cache.set(key, 1, timeout=settings.APPOINTMENT_RATE_WINDOW_SECONDS)
-        count = 1
-    return count > settings.APPOINTMENT_RATE_LIMIT
 
 
 @sensitive_variables("data", "canonical")

@@ -1,17 +1,15 @@
 """Views of the scheduling page's routes: the request form and its thank-you page."""
 
+from django.conf import settings
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.debug import sensitive_post_parameters
 
 from practice.models import PracticeDetails
+from practice.rate_limit import rate_limit_exceeded
 from scheduling.forms import AppointmentRequestForm, timing_token_make
-from scheduling.services import (
-    appointment_request_rate_limited,
-    appointment_request_submit,
-    client_ip_from_request,
-)
+from scheduling.services import appointment_request_submit
 
 
 @sensitive_post_parameters()
@@ -24,7 +22,12 @@ def request_form(request, *, page):
     if request.method == "POST":
         form = AppointmentRequestForm(request.POST, clinician_name=details.clinician_name)
         if form.is_valid():
-            if appointment_request_rate_limited(client_ip=client_ip_from_request(request)):
+            if rate_limit_exceeded(
+                request=request,
+                scope="appointment-request",
+                limit=settings.APPOINTMENT_RATE_LIMIT,
+                window_seconds=settings.APPOINTMENT_RATE_WINDOW_SECONDS,
+            ):
                 rate_limited = True
                 status = 429
             else:

@@ -202,11 +202,3 @@ def test_acknowledgement_is_cancelled_if_the_request_is_marked_spam_first(practi
     )
     assert services.notification_delivery_attempt(delivery_id=delivery.pk) == DeliveryState.CANCELLED
     assert mail.outbox == []
-
-
-def test_rate_limit_counts_per_address(settings):
-    settings.APPOINTMENT_RATE_LIMIT = 2
-    assert not services.appointment_request_rate_limited(client_ip="203.0.113.5")
-    assert not services.appointment_request_rate_limited(client_ip="203.0.113.5")
-    assert services.appointment_request_rate_limited(client_ip="203.0.113.5")
-    assert not services.appointment_request_rate_limited(client_ip="198.51.100.7")
