@@ -221,6 +221,9 @@ AXES_CLIENT_IP_CALLABLE = "practice.client_ip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "practice/admin/lockout.html"
 # Never record the attempted password or the raw request parameters.
 AXES_SENSITIVE_PARAMETERS = ["password"]
+# Axes would log every failed attempt with its username and address: personal
+# data stays out of the logs (the attempts are in the admin's database table).
+AXES_VERBOSE = False
 
 # Wagtail
 WAGTAIL_SITE_NAME = env.str("WAGTAIL_SITE_NAME", default="Better Lives, Building Tribes")
@@ -243,6 +246,7 @@ LOGGING = {
         # One line per task state change is noise; failures are still logged.
         "django.tasks": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
     },
 }
 

@@ -43,7 +43,9 @@ def test_a_lockout_does_not_block_other_addresses_or_other_users(client, editor,
 def test_a_lockout_ends_after_the_cool_off(client, editor, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         attempt(client, "meaghan", "wrong")
-    AccessAttempt.objects.update(attempt_time=AccessAttempt.objects.get().attempt_time - settings.AXES_COOLOFF_TIME * 2)
+    AccessAttempt.objects.update(
+        attempt_time=AccessAttempt.objects.get().attempt_time - settings.AXES_COOLOFF_TIME * 2
+    )
 
     assert attempt(client, "meaghan", "correct horse battery").status_code == 302
 

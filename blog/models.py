@@ -1,0 +1,276 @@
+"""Articles: the index at /articles/, the article pages beneath it, their authors and tags."""
+
+from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import Count, Prefetch
+from django.http import Http404
+from django.utils.functional import cached_property
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import Tag, TaggedItemBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import StreamField
+from wagtail.images import get_image_model
+from wagtail.models import Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from blog import reading
+from blog.blocks import ArticleStreamBlock
+
+ARTICLES_PER_PAGE = 10
+RELATED_ARTICLES = 3
+
+
+class Person(index.Indexed, models.Model):
+    """Someone who writes articles: shown in the author card and in the article's structured data."""
+
+    name = models.CharField(max_length=120)
+    credentials = models.CharField(max_length=120, blank=True, help_text="For example “PhD, Licensed Psychologist”.")
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="A friendly portrait. Its description is read to screen-reader users.",
+    )
+    bio = models.TextField("short bio", max_length=600, blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("credentials"), FieldPanel("photo"), FieldPanel("bio")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "person"
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return self.name
+
+
+class ArticlePageTag(TaggedItemBase):
+    content_object = ParentalKey("blog.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class ArticlePageQuerySet(PageQuerySet):
+    def published(self) -> "ArticlePageQuerySet":
+        """What readers may see: live, public, newest first."""
+        return self.live().public().order_by("-display_date", "-first_published_at", "-pk")
+
+    def tagged(self, slug: str) -> "ArticlePageQuerySet":
+        return self.filter(tags__slug=slug)
+
+    def for_cards(self) -> "ArticlePageQuerySet":
+        """Everything a card shows (image and its renditions, tags) in a fixed number of queries."""
+        return self.select_related("author").prefetch_related(
+            Prefetch("hero_image", queryset=get_image_model().objects.prefetch_renditions()),
+            "tags",
+        )
+
+
+ArticlePageManager = PageManager.from_queryset(ArticlePageQuerySet)
+
+
+class ArticleIndexPage(RoutablePageMixin, Page):
+    intro = models.TextField(max_length=400, blank=True, help_text="A short lead shown under the title.")
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+
+    parent_page_types = ["practice.HomePage"]
+    subpage_types = ["blog.ArticlePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "article index page"
+
+    def articles(self) -> ArticlePageQuerySet:
+        return ArticlePage.objects.child_of(self).published()
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        articles = self.articles().for_cards()
+        tag = None
+        tag_slug = request.GET.get("tag", "").strip()
+        if tag_slug:
+            tag = Tag.objects.filter(slug=tag_slug[:100]).first()
+            articles = articles.tagged(tag.slug) if tag else articles.none()
+        paginator = Paginator(articles, ARTICLES_PER_PAGE)
+        page_number = request.GET.get("page", "1")
+        if not page_number.isdigit() or int(page_number) < 1:
+            raise Http404("No such page of articles.")
+        if int(page_number) > paginator.num_pages:
+            raise Http404("No such page of articles.")
+        articles_page = paginator.page(int(page_number))
+        context.update(
+            articles=articles_page,
+            paginator=paginator,
+            tag=tag,
+            tag_slug=tag_slug,
+            page_range=paginator.get_elided_page_range(articles_page.number, on_each_side=1, on_ends=1),
+        )
+        return context
+
+    @path("")
+    def index_route(self, request):
+        return self.render(request)
+
+    @path("feed/", name="feed_rss")
+    def feed_rss(self, request):
+        from blog.feeds import ArticleRssFeed
+
+        return ArticleRssFeed(index_page=self)(request)
+
+    @path("feed/atom/", name="feed_atom")
+    def feed_atom(self, request):
+        from blog.feeds import ArticleAtomFeed
+
+        return ArticleAtomFeed(index_page=self)(request)
+
+
+class ArticlePage(Page):
+    summary = models.TextField(
+        max_length=300,
+        help_text="One or two sentences (up to 300 characters) for cards, search results, and the newsletter email.",
+    )
+    author = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
+    display_date = models.DateField(
+        "date",
+        null=True,
+        blank=True,
+        help_text="The date readers see. Leave empty to use the day it is first published.",
+    )
+    last_reviewed = models.DateField(
+        null=True, blank=True, help_text="When you last checked the article is still accurate. Shown to readers."
+    )
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hero_image_alt = models.CharField(
+        "alt text",
+        max_length=250,
+        blank=True,
+        help_text="Describes the image for people who can’t see it. Leave empty to use the image’s own description.",
+    )
+    hero_image_decorative = models.BooleanField(
+        "the image is decorative",
+        default=False,
+        help_text="Tick when the image adds nothing to the words: screen readers will skip it.",
+    )
+    tags = ClusterTaggableManager(through=ArticlePageTag, blank=True)
+    body = StreamField(ArticleStreamBlock())
+    notify_subscribers = models.BooleanField(
+        "Email subscribers when this is first published",
+        default=True,
+        help_text="Subscribers get the title, summary and a link once, when the article first goes live.",
+    )
+
+    objects = ArticlePageManager()
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldRowPanel([FieldPanel("author"), FieldPanel("display_date"), FieldPanel("last_reviewed")]),
+        MultiFieldPanel(
+            [FieldPanel("hero_image"), FieldPanel("hero_image_alt"), FieldPanel("hero_image_decorative")],
+            heading="Main image",
+        ),
+        FieldPanel("body"),
+        FieldPanel("tags"),
+    ]
+    settings_panels = [*Page.settings_panels, FieldPanel("notify_subscribers")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+        index.FilterField("display_date"),
+    ]
+
+    parent_page_types = ["blog.ArticleIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "article page"
+
+    # Reads for templates, feeds and structured data
+
+    @property
+    def date(self):
+        if self.display_date:
+            return self.display_date
+        return self.first_published_at.date() if self.first_published_at else None
+
+    @property
+    def hero_alt(self) -> str:
+        if self.hero_image_decorative or self.hero_image is None:
+            return ""
+        return self.hero_image_alt or self.hero_image.default_alt_text or ""
+
+    @cached_property
+    def plain_text(self) -> str:
+        return reading.body_plain_text(body=self.body)
+
+    @cached_property
+    def reading_minutes(self) -> int:
+        return reading.reading_minutes(text=self.plain_text)
+
+    @cached_property
+    def table_of_contents(self) -> list[reading.TocEntry]:
+        return reading.table_of_contents(body=self.body)
+
+    def get_meta_description(self) -> str:
+        return self.search_description or self.summary
+
+    def siblings(self) -> ArticlePageQuerySet:
+        return ArticlePage.objects.sibling_of(self, inclusive=False).published()
+
+    def related_articles(self, *, limit: int = RELATED_ARTICLES) -> list["ArticlePage"]:
+        """Articles sharing the most tags first, then the latest; never this one, never twice."""
+        tag_ids = [tag.pk for tag in self.tags.all()]
+        related: list[ArticlePage] = []
+        if tag_ids:
+            related = list(
+                self.siblings()
+                .filter(tags__in=tag_ids)
+                .annotate(shared_tags=Count("tags", distinct=True))
+                .order_by("-shared_tags", "-display_date", "-pk")
+                .for_cards()[:limit]
+            )
+        if len(related) < limit:
+            seen = [page.pk for page in related]
+            related += list(self.siblings().exclude(pk__in=seen).for_cards()[: limit - len(related)])
+        return related
+
+    def previous_and_next(self) -> tuple["ArticlePage | None", "ArticlePage | None"]:
+        """The article published just before this one, and the one just after (by display date)."""
+        if self.display_date is None:
+            return None, None
+        siblings = self.siblings()
+        same_day = models.Q(display_date=self.display_date)
+        earlier = siblings.filter(models.Q(display_date__lt=self.display_date) | same_day & models.Q(pk__lt=self.pk))
+        later = siblings.filter(models.Q(display_date__gt=self.display_date) | same_day & models.Q(pk__gt=self.pk))
+        return earlier.first(), later.order_by("display_date", "pk").first()
+
+    def get_sitemap_urls(self, request=None):
+        # lastmod says when the content meaningfully changed: the (possibly imported) publication
+        # date or the last clinical review, not a re-save that fixed a typo.
+        entries = super().get_sitemap_urls(request)
+        dates = [day for day in (self.display_date, self.last_reviewed) if day]
+        if dates:
+            for entry in entries:
+                entry["lastmod"] = max(dates)
+        return entries
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        previous_article, next_article = self.previous_and_next()
+        context.update(
+            tags=list(self.tags.all()),
+            related_articles=self.related_articles(),
+            previous_article=previous_article,
+            next_article=next_article,
+        )
+        return context

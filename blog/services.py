@@ -1,0 +1,198 @@
+"""Services of the blog app: publishing dates, importing old articles, demo articles."""
+
+import datetime
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.core.files.images import ImageFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.images import get_image_model
+from wagtail.models import Page
+
+from blog import demo_content
+from blog.importers import ArticleImportError, ParsedArticle, parse_file
+from blog.models import ArticleIndexPage, ArticlePage, Person
+
+DEMO_ARTICLES_DIR = Path(__file__).resolve().parent / "demo_articles"
+
+
+def article_display_date_fill(*, page: ArticlePage) -> None:
+    """Give a just-published article without a date its first publication day (in the site's time zone)."""
+    if page.display_date is not None or page.first_published_at is None:
+        return
+    day = timezone.localdate(page.first_published_at)
+    ArticlePage.objects.filter(pk=page.pk, display_date__isnull=True).update(display_date=day)
+    page.display_date = day
+
+
+# Importing
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    page: ArticlePage
+    created: bool
+    redirect: Redirect | None
+
+
+def article_import(
+    *,
+    article: ParsedArticle,
+    parent: ArticleIndexPage,
+    author: Person | None = None,
+    tags: list[str] | None = None,
+    date: datetime.date | None = None,
+    old_url: str = "",
+    publish: bool = False,
+    update: bool = False,
+    notify: bool = False,
+) -> ImportResult:
+    """Create (or with update=True, revise) the ArticlePage for an imported article.
+
+    The original date is kept for display, feeds and sitemap; an old URL becomes a
+    permanent redirect. Imports never email subscribers unless notify=True.
+    """
+    slug = slugify(article.title)[:255] or "article"
+    date = date or article.date
+    with transaction.atomic():
+        page = ArticlePage.objects.child_of(parent).filter(slug=slug).first()
+        if page is not None and not update:
+            raise ArticleImportError(f"an article with the slug “{slug}” exists already; use --update to revise it.")
+        created = page is None
+        page = ArticlePage(slug=slug, live=False) if created else page.get_latest_revision_as_object()
+        page.title = article.title
+        page.summary = article.summary or article.title
+        page.body = article.body
+        page.notify_subscribers = notify
+        if author is not None:
+            page.author = author
+        if date is not None:
+            page.display_date = date
+        if created:
+            if date is not None:
+                # Keeps Wagtail's own "first published" in step with the original date.
+                page.first_published_at = timezone.make_aware(datetime.datetime.combine(date, datetime.time(9)))
+            parent.add_child(instance=page)
+        tag_names = [*article.tags, *(tags or [])]
+        if tag_names:
+            page.tags.add(*dict.fromkeys(name.strip().lower() for name in tag_names if name.strip()))
+        revision = page.save_revision()
+        if publish:
+            revision.publish()
+        redirect = _redirect_from_old_url(old_url=old_url, page=page) if old_url else None
+    return ImportResult(page=page, created=created, redirect=redirect)
+
+
+def _redirect_from_old_url(*, old_url: str, page: ArticlePage) -> Redirect:
+    parts = urlsplit(old_url)
+    path = parts.path or "/"
+    if parts.query:
+        path = f"{path}?{parts.query}"
+    old_path = Redirect.normalise_path(path)
+    redirect, _ = Redirect.objects.update_or_create(
+        old_path=old_path,
+        site=page.get_site(),
+        defaults={"redirect_page": page, "redirect_link": "", "is_permanent": True},
+    )
+    return redirect
+
+
+# Demo content
+
+
+def _demo_image(*, spec: dict, created: list[str]):
+    from practice.services import _gradient_image_bytes  # the practice's local image maker; nothing downloaded
+
+    image_model = get_image_model()
+    image = image_model.objects.filter(title=spec["image_title"]).first()
+    if image is None:
+        content = _gradient_image_bytes(colors=spec["colors"], size=(1600, 900))
+        image = image_model(title=spec["image_title"], description=spec["image_description"])
+        image.file = ImageFile(io.BytesIO(content), name=f"article-{spec['slug']}.jpg")
+        image.save()
+        created.append(f"image “{spec['image_title']}”")
+    return image
+
+
+def _demo_person(*, created: list[str]) -> Person:
+    spec = demo_content.AUTHOR
+    person = Person.objects.filter(name=spec["name"]).first()
+    if person is None:
+        person = Person.objects.create(**spec)
+        created.append(f"person “{spec['name']}”")
+    return person
+
+
+def _demo_index(*, home: Page, created: list[str]) -> ArticleIndexPage:
+    index = ArticleIndexPage.objects.first()
+    if index is not None:
+        return index
+    spec = demo_content.INDEX
+    index = ArticleIndexPage(
+        title=spec["title"],
+        slug="articles",
+        intro=spec["intro"],
+        show_in_menus=True,
+        search_description=spec["search_description"],
+    )
+    home.add_child(instance=index)
+    index.save_revision().publish()
+    created.append("article index page")
+    return index
+
+
+def article_demo_content_load(*, home: Page) -> list[str]:
+    """The demo articles by Dr. Meaghan: idempotent, published, and never emailed to subscribers."""
+    from blog.importers import parse_txt
+
+    created: list[str] = []
+    author = _demo_person(created=created)
+    index = _demo_index(home=home, created=created)
+    today = timezone.localdate()
+    for spec in demo_content.ARTICLES:
+        if ArticlePage.objects.child_of(index).filter(slug=spec["slug"]).exists():
+            continue
+        parsed = parse_txt((DEMO_ARTICLES_DIR / f"{spec['slug']}.txt").read_text(encoding="utf-8"))
+        body = list(parsed.body)
+        image = _demo_image(spec=spec, created=created)
+        if spec.get("quote"):
+            body.insert(min(3, len(body)), {"type": "quote", "value": {"quote": spec["quote"], "attribution": ""}})
+        if spec.get("callout"):
+            body.insert(min(6, len(body)), {"type": "callout", "value": {"title": "Note", "text": spec["callout"]}})
+        day = today - datetime.timedelta(days=spec["days_ago"])
+        page = ArticlePage(
+            title=parsed.title,
+            slug=spec["slug"],
+            summary=spec.get("summary") or parsed.summary,
+            author=author,
+            display_date=day,
+            first_published_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(9))),
+            last_reviewed=today - datetime.timedelta(days=spec["reviewed_days_ago"])
+            if spec.get("reviewed_days_ago") is not None
+            else None,
+            hero_image=image,
+            body=body,
+            notify_subscribers=False,
+        )
+        index.add_child(instance=page)
+        page.tags.add(*spec["tags"])
+        page.save_revision().publish()
+        created.append(f"article “{parsed.title}”")
+    return created
+
+
+def article_import_file(*, path: Path) -> ParsedArticle:
+    """Read and parse one file; raises ArticleImportError with a one-line message on bad input."""
+    return parse_file(path)
+
+
+def person_get_or_create(*, name: str) -> Person:
+    """The author with this name (any case), created when the site does not know them yet."""
+    name = " ".join(name.split())[:120]
+    person = Person.objects.filter(name__iexact=name).first()
+    return person or Person.objects.create(name=name)

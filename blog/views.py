@@ -1,0 +1,45 @@
+"""Site search: articles and standard pages, through Wagtail's search backend."""
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from wagtail.models import Page
+
+from blog.models import ArticlePage
+from practice.models import StandardPage
+
+RESULTS_PER_PAGE = 10
+QUERY_MAX_LENGTH = 200
+
+
+def _clean_query(raw: str) -> str:
+    # NUL bytes and control characters are never part of a real search.
+    cleaned = "".join(ch for ch in raw if ch.isprintable() or ch == " ")
+    return " ".join(cleaned.split())[:QUERY_MAX_LENGTH]
+
+
+def _snippet(page) -> str:
+    return getattr(page, "summary", "") or page.search_description or getattr(page, "intro", "")
+
+
+@require_GET
+def search(request):
+    query = _clean_query(request.GET.get("q", ""))
+    results_page = paginator = page_range = None
+    hits = []
+    if query:
+        pages = Page.objects.live().public().type(ArticlePage, StandardPage).specific().search(query)
+        paginator = Paginator(pages, RESULTS_PER_PAGE)
+        try:
+            results_page = paginator.page(request.GET.get("page", 1))
+        except PageNotAnInteger:
+            results_page = paginator.page(1)
+        except EmptyPage:
+            results_page = paginator.page(paginator.num_pages)
+        page_range = paginator.get_elided_page_range(results_page.number, on_each_side=1, on_ends=1)
+        hits = [{"page": page, "snippet": _snippet(page)} for page in results_page]
+    return render(
+        request,
+        "blog/search.html",
+        {"query": query, "results": results_page, "hits": hits, "paginator": paginator, "page_range": page_range},
+    )
