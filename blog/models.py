@@ -3,7 +3,7 @@
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Count, Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -192,8 +192,19 @@ class ArticlePage(Page):
     parent_page_types = ["blog.ArticleIndexPage"]
     subpage_types = []
 
+    # Editors see the subscribers' email beside the article in Wagtail's preview panel.
+    preview_modes = [("", "Article"), ("newsletter", "Newsletter email")]
+
     class Meta:
         verbose_name = "article page"
+
+    def serve_preview(self, request, mode_name):
+        if mode_name == "newsletter":
+            from blog.services import article_newsletter_preview
+
+            _text, html = article_newsletter_preview(page=self)
+            return HttpResponse(html)
+        return super().serve_preview(request, mode_name)
 
     # Reads for templates, feeds and structured data
 

@@ -17,6 +17,8 @@ from wagtail.models import Page
 from blog import demo_content
 from blog.importers import ArticleImportError, ParsedArticle, parse_file
 from blog.models import ArticleIndexPage, ArticlePage, Person
+from newsletter import services as newsletter_services
+from newsletter.models import Mailing
 
 DEMO_ARTICLES_DIR = Path(__file__).resolve().parent / "demo_articles"
 
@@ -28,6 +30,61 @@ def article_display_date_fill(*, page: ArticlePage) -> None:
     day = timezone.localdate(page.first_published_at)
     ArticlePage.objects.filter(pk=page.pk, display_date__isnull=True).update(display_date=day)
     page.display_date = day
+
+
+# Telling subscribers
+
+
+def article_is_going_live_for_the_first_time(*, page: ArticlePage, revision) -> bool:
+    """Whether this publication is the article's first go-live.
+
+    Wagtail 8.0.1 sends `page_published` also when a never-published draft is
+    merely scheduled (the page is not live then; wagtail issue #13959), and on
+    every later re-publish. Only a live page whose live revision is the one
+    just published, published for the first time, counts.
+    """
+    return (
+        page.live
+        and revision is not None
+        and page.live_revision_id == revision.pk
+        and page.first_published_at is not None
+        and page.first_published_at == page.last_published_at
+    )
+
+
+def article_share_image_url(*, page: ArticlePage) -> str | None:
+    """The absolute URL of the article's 1200×630 JPEG (what share scrapers and email clients show)."""
+    if page.hero_image is None:
+        return None
+    return page.hero_image.get_rendition("fill-1200x630|format-jpeg").full_url
+
+
+def article_announce(*, page: ArticlePage, revision) -> Mailing | None:
+    """Email subscribers about an article the first time it goes live, if the editor asked for it.
+
+    The newsletter's unique mailing per page makes a repeat (a retry, a race)
+    send nothing.
+    """
+    if not page.notify_subscribers or not article_is_going_live_for_the_first_time(page=page, revision=revision):
+        return None
+    return newsletter_services.mailing_create_for_page(
+        page=page,
+        subject=page.title,
+        summary=page.summary,
+        url=page.full_url,
+        image_url=article_share_image_url(page=page),
+    )
+
+
+def article_newsletter_preview(*, page: ArticlePage) -> tuple[str, str]:
+    """The email subscribers would get for this article (text, HTML), for the editor's preview."""
+    return newsletter_services.mailing_render_preview(
+        subject=page.title,
+        summary=page.summary,
+        url=page.full_url or "",
+        image_url=article_share_image_url(page=page),
+        site=page.get_site(),
+    )
 
 
 # Importing
