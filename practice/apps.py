@@ -7,6 +7,14 @@ class PracticeConfig(AppConfig):
     verbose_name = "Practice"
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.signals import page_published, page_unpublished, post_page_move
+
         from practice import signals
 
         post_migrate.connect(signals.sync_site_after_migrate, sender=self)
+        # Menus, listings, related articles and feeds change site-wide: clear every cached page.
+        for signal in (page_published, page_unpublished, post_page_move):
+            signal.connect(signals.clear_caches_after_content_change)
+        post_save.connect(signals.clear_caches_after_model_save, dispatch_uid="practice-cache-model-save")
+        post_delete.connect(signals.clear_caches_after_model_delete, dispatch_uid="practice-cache-model-delete")

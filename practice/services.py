@@ -17,11 +17,15 @@ from django_tasks_db.models import DBTaskResult
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFilter
 from wagtail import hooks
+from wagtail.contrib.frontend_cache.utils import PurgeBatch
+from wagtail.contrib.settings.models import BaseSiteSetting
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
+from wagtail.snippets.models import get_snippet_models
 
 from practice import demo_content
 from practice.models import HomePage, PracticeDetails, StandardPage
+from practice.page_cache import page_cache_clear
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -277,3 +281,26 @@ def readiness_check() -> Readiness:
 
     status = "ok" if all(value == "ok" for value in checks.values()) else "degraded"
     return Readiness(status=status, checks=checks, oldest_waiting_task_seconds=waiting)
+
+
+def model_change_affects_pages(*, instance, deleted: bool) -> bool:
+    """Whether saving or deleting this object can change what public pages show.
+
+    Site settings (Practice details appear on every page), snippets (people,
+    shown on articles) and deleted pages. A page *saved* is a draft or a
+    revision bookkeeping update: only publishing, unpublishing and moving
+    change the live site, and they have signals of their own.
+    """
+    if isinstance(instance, Page):
+        return deleted
+    return isinstance(instance, BaseSiteSetting) or type(instance) in get_snippet_models()
+
+
+def site_caches_clear() -> None:
+    """Forget every cached page here and, when a CDN is configured, purge the whole site there too."""
+    page_cache_clear()
+    if getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        batch = PurgeBatch()
+        batch.add_pages(Page.objects.live().public().specific())
+        batch.add_url(f"{settings.SITE_URL}/sitemap.xml")
+        batch.purge()

@@ -5,3 +5,17 @@ from practice import services
 
 def sync_site_after_migrate(sender, using="default", **kwargs):
     services.site_sync_with_site_url(using=using)
+
+
+def clear_caches_after_content_change(sender, **kwargs):
+    services.site_caches_clear()
+
+
+def clear_caches_after_model_save(sender, instance, **kwargs):
+    if services.model_change_affects_pages(instance=instance, deleted=False):
+        services.site_caches_clear()
+
+
+def clear_caches_after_model_delete(sender, instance, **kwargs):
+    if services.model_change_affects_pages(instance=instance, deleted=True):
+        services.site_caches_clear()

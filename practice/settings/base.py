@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from django.utils.csp import CSP
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
+    "wagtail.contrib.frontend_cache",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -62,6 +64,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: stores whole public pages on their way out (after every other middleware's headers).
+    "practice.page_cache.PageCacheUpdateMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -75,6 +79,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: it turns lockouts raised during login into its response.
     "axes.middleware.AxesMiddleware",
+    # Last: answers anonymous GETs from the page cache.
+    "practice.page_cache.PageCacheFetchMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -122,8 +128,41 @@ TASKS = {
     "default": {"BACKEND": "django_tasks_db.DatabaseBackend"},
 }
 
-# Shared by every process in production (rate limits, page cache): CACHE_URL=redis://…
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Caches. `default` holds rate limits, lockout counters and cached sessions;
+# `pages` holds whole public pages and nothing else, so it can be cleared as a
+# whole on every publish. With REDIS_URL (production), both live in Redis, in
+# neighbouring databases (clearing one flushes its database); without it, in
+# database tables (`manage.py createcachetable`).
+REDIS_URL = env.str("REDIS_URL", default="")
+
+
+def redis_cache(url: str, *, database_offset: int = 0) -> dict:
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0) + database_offset
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": urlunsplit(parts._replace(path=f"/{database}")),
+        # Fail fast when Redis is down: the site serves uncached and rate limits fail open.
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+
+
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL), "pages": redis_cache(REDIS_URL, database_offset=1)}
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cache_default"},
+        "pages": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cache_pages"},
+    }
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Whole-page cache for anonymous readers (practice.page_cache). Browsers and a
+# CDN may keep a page this long too; publishing clears the server's copy at once
+# (and a CDN's, through Wagtail's frontend cache, when configured).
+PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
+CACHE_MIDDLEWARE_ALIAS = "pages"
+CACHE_MIDDLEWARE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+CACHE_MIDDLEWARE_KEY_PREFIX = "page"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -224,6 +263,18 @@ AXES_SENSITIVE_PARAMETERS = ["password"]
 # Axes would log every failed attempt with its username and address: personal
 # data stays out of the logs (the attempts are in the admin's database table).
 AXES_VERBOSE = False
+
+# A CDN in front of the site (optional): Wagtail purges it on publish. The
+# practice purges every page, feed and the sitemap (menus and listings change
+# site-wide). Cloudflare by configuration; see docs/deploy.md for CloudFront.
+if env.str("CLOUDFLARE_BEARER_TOKEN", default=""):
+    WAGTAILFRONTENDCACHE = {
+        "cloudflare": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+            "BEARER_TOKEN": env.str("CLOUDFLARE_BEARER_TOKEN"),
+            "ZONEID": env.str("CLOUDFLARE_ZONEID"),
+        },
+    }
 
 # Wagtail
 WAGTAIL_SITE_NAME = env.str("WAGTAIL_SITE_NAME", default="Better Lives, Building Tribes")

@@ -17,3 +17,10 @@ STORAGES = {
 MEDIA_SERVE = True
 # Static files come from the app folders (finders); nothing is collected here.
 STATIC_ROOT = None
+
+# In-process caches; the page cache is off unless a test or developer turns it on.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+}
+PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=False)

@@ -1,0 +1,100 @@
+"""Whole-page caching of public Wagtail pages for anonymous readers, on Django's cache middleware.
+
+Only responses that Wagtail served for a live page without view restrictions
+are stored (the `before_serve_page` hook marks them), only for requests that
+carry no session, and never responses marked private/no-store (forms). The
+`pages` cache alias holds nothing else, so it can be cleared as a whole on any
+publish, unpublish, move, delete, site-setting or snippet change without
+wiping rate limits or lockouts kept in `default`. A cache outage is logged and
+the page served uncached: Redis being down never takes the site down.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.cache import caches
+from django.middleware.cache import FetchFromCacheMiddleware, UpdateCacheMiddleware
+from django.utils.cache import get_max_age, has_vary_header
+from django.utils.http import split_directive_names
+
+logger = logging.getLogger(__name__)
+
+PAGE_CACHE_ALIAS = "pages"
+CACHE_HEADER = "X-Page-Cache"
+
+
+def page_cache_mark_cacheable(request) -> None:
+    request._page_cacheable = True
+
+
+def _request_may_use_cache(request) -> bool:
+    return (
+        settings.PAGE_CACHE_ENABLED
+        and request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
+def _was_stored(response) -> bool:
+    """Whether Django's UpdateCacheMiddleware kept this response (the same tests it applies)."""
+    directives = set(split_directive_names(response.get("Cache-Control", "")))
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not directives & {"private", "no-cache", "no-store"}
+        and not (response.cookies and has_vary_header(response, "Cookie"))
+        and (get_max_age(response) or 0) > 0
+    )
+
+
+class PageCacheUpdateMiddleware(UpdateCacheMiddleware):
+    """First in MIDDLEWARE: stores cacheable responses on their way out."""
+
+    def __init__(self, get_response):
+        super().__init__(get_response)
+        self.cache_alias = PAGE_CACHE_ALIAS
+
+    def _should_update_cache(self, request, response):
+        return super()._should_update_cache(request, response) and getattr(request, "_page_cacheable", False)
+
+    def process_response(self, request, response):
+        if not self._should_update_cache(request, response):
+            return response
+        try:
+            response = super().process_response(request, response)
+        except Exception:  # noqa: BLE001 - any cache client error: serve uncached
+            logger.warning("Page cache unavailable; served %s uncached.", request.path)
+            return response
+        if _was_stored(response):
+            response[CACHE_HEADER] = "miss"
+        return response
+
+
+class PageCacheFetchMiddleware(FetchFromCacheMiddleware):
+    """Last in MIDDLEWARE: answers anonymous GETs from the cache when it can."""
+
+    def __init__(self, get_response):
+        super().__init__(get_response)
+        self.cache_alias = PAGE_CACHE_ALIAS
+
+    def process_request(self, request):
+        if not _request_may_use_cache(request):
+            request._cache_update_cache = False
+            return None
+        try:
+            response = super().process_request(request)
+        except Exception:  # noqa: BLE001 - any cache client error: serve uncached
+            logger.warning("Page cache unavailable; serving %s uncached.", request.path)
+            request._cache_update_cache = False
+            return None
+        if response is not None:
+            response[CACHE_HEADER] = "hit"
+        return response
+
+
+def page_cache_clear() -> None:
+    """Forget every cached page (publishing changes menus, listings and feeds across the site)."""
+    try:
+        caches[PAGE_CACHE_ALIAS].clear()
+    except Exception:  # noqa: BLE001 - a cache that is down holds nothing stale worth failing for
+        logger.warning("Page cache unavailable; could not clear it.")
