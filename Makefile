@@ -13,7 +13,7 @@ PYTHON ?= $(shell for candidate in python3.13 python3.12 python3 python; do \
 	if command -v $$candidate >/dev/null 2>&1 && $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	echo $$candidate; break; fi; done)
 
-.PHONY: help run test lint format migrate demo clean reliability audit
+.PHONY: help run test lint format migrate demo bench clean reliability audit
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-12s %s\n", $$1, $$2}'
@@ -61,6 +61,10 @@ lint: $(VENV)/.installed-dev ## Check formatting, lint rules and missing migrati
 format: $(VENV)/.installed-dev ## Format the code and fix what ruff can fix
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+bench: $(VENV)/.installed-runtime ## Load-test the site under gunicorn with production settings; writes docs/benchmarks.md
+	@command -v wrk >/dev/null 2>&1 || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(PY) -m deploy.bench
 
 clean: ## Remove the virtualenv and local SQLite database
 	rm -rf $(VENV) db.sqlite3

@@ -70,6 +70,9 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Answers anonymous GETs from the page cache before sessions, CSRF, auth and messages do any
+    # work: the page cache never serves a request with a session (see practice.page_cache).
+    "practice.page_cache.PageCacheFetchMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -79,8 +82,6 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: it turns lockouts raised during login into its response.
     "axes.middleware.AxesMiddleware",
-    # Last: answers anonymous GETs from the page cache.
-    "practice.page_cache.PageCacheFetchMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [

@@ -39,3 +39,44 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
 # Staff sessions end after a working day.
 SESSION_COOKIE_AGE = 60 * 60 * 8
+
+# Uploaded images and documents on S3-compatible object storage when a bucket is
+# configured (several web hosts must share them); on local disk otherwise.
+if env.str("AWS_STORAGE_BUCKET_NAME", default=""):
+    STORAGES["default"] = {  # noqa: F405
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "custom_domain": env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None,
+            "default_acl": None,
+            "file_overwrite": False,
+            # A private bucket with short-lived signed URLs (the default), or a public-read one.
+            "querystring_auth": env.bool("AWS_QUERYSTRING_AUTH", default=True),
+        },
+    }
+
+# One JSON object per line, for a log collector. Messages name objects by id,
+# never by what a person wrote; request logs carry no query strings (see gunicorn.conf.py).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "filters": {"mask_tokens": {"()": "practice.log_filters.MaskTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["mask_tokens"]}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django.tasks": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        # One line per 404 is noise; errors still log (their paths masked).
+        "django.request": {"level": "ERROR"},
+    },
+}

@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -83,3 +84,64 @@ def test_deploy_checks_are_clean_with_the_documented_environment():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues (1 silenced)" in result.stdout
+
+
+def run_with_production_settings(code: str, extra_env: dict | None = None):
+    env = {
+        **environment_without_project_settings(),
+        **PRODUCTION_ENV,
+        **(extra_env or {}),
+        "DJANGO_SETTINGS_MODULE": "practice.settings.production",
+        "DJANGO_READ_DOT_ENV": "0",
+    }
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_production_logs_are_one_json_object_per_line():
+    result = run_with_production_settings(
+        "import logging; logging.getLogger('practice').warning('disk %s full', 'nearly')"
+    )
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stderr.strip().splitlines()[-1])
+    assert record["message"] == "disk nearly full"
+    assert record["level"] == "WARNING"
+    assert record["logger"] == "practice"
+
+
+def test_media_goes_to_object_storage_when_a_bucket_is_configured():
+    code = (
+        "from django.core.files.storage import default_storage as s; print(type(s._wrapped).__name__, s.bucket_name)"
+    )
+    result = run_with_production_settings(
+        code, {"AWS_STORAGE_BUCKET_NAME": "practice-media", "AWS_S3_ENDPOINT_URL": "https://s3.example.org"}
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["S3Storage", "practice-media"]
+
+
+def test_media_stays_on_local_disk_without_a_bucket():
+    result = run_with_production_settings(
+        "from django.conf import settings; print(settings.STORAGES['default']['BACKEND'])"
+    )
+    assert result.stdout.strip() == "django.core.files.storage.FileSystemStorage"
+
+
+def test_production_logs_never_carry_tokens():
+    code = (
+        "import logging; from django.test import RequestFactory; "
+        "request = RequestFactory().get('/newsletter/unsubscribe/SecretToken123/'); "
+        "logging.getLogger('django.request').error('Internal Server Error: %s', request.path, "
+        "extra={'request': request, 'status_code': 500})"
+    )
+    result = run_with_production_settings(code)
+    assert result.returncode == 0, result.stderr
+    assert "SecretToken123" not in result.stderr
+    assert "/newsletter/unsubscribe/…" in json.loads(result.stderr.strip().splitlines()[-1])["message"]

@@ -1,0 +1,340 @@
+"""`make bench`: the site under gunicorn with production settings on loopback, measured with wrk.
+
+Throughput and latency of the home page, an article (from the page cache and rendered), the article index,
+and, as baselines in the same run, a static CSS file served by WhiteNoise and the minimal /healthz view.
+Also SQL queries per page (and whether they grow with content) and compressed bytes per page. Writes the
+figures into docs/benchmarks.md between markers, keeping the rest of the file. Not a timed test: the
+figures depend on the machine, so the report names it.
+"""
+
+import gzip
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from deploy import localsite
+from deploy.localsite import SiteError, step
+
+DATABASE = "practice_bench"
+# And 9, for the page cache.
+REDIS_DB = 8
+DURATION = os.environ.get("BENCH_DURATION", "10s")
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+THREADS = int(os.environ.get("BENCH_THREADS", "1"))
+EXTRA_ARTICLES = int(os.environ.get("BENCH_EXTRA_ARTICLES", "40"))
+REPORT = localsite.PROJECT_DIR / "docs" / "benchmarks.md"
+START_MARKER = "<!-- make bench: start -->"
+END_MARKER = "<!-- make bench: end -->"
+# What a browser sends through the proxy.
+PROXY_HEADERS = {
+    "Host": localsite.SITE_HOST,
+    "X-Forwarded-Proto": "https",
+    "X-Forwarded-For": "198.51.100.10",
+    "Accept-Encoding": "gzip, deflate, br",
+}
+
+
+@dataclass
+class Load:
+    name: str
+    path: str
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def _milliseconds(value: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(name: str, *, port: int, path: str) -> Load:
+    step(f"wrk {DURATION}, {CONNECTIONS} connections: {name} ({path})")
+    headers = [argument for key, value in PROXY_HEADERS.items() for argument in ("-H", f"{key}: {value}")]
+    command = ["wrk", "-t", str(THREADS), "-c", str(CONNECTIONS), "-d", DURATION, "--latency", *headers]
+    output = localsite.run([*command, f"http://127.0.0.1:{port}{path}"], what=f"wrk {path}")
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    p50 = re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE)
+    p99 = re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE)
+    if not (rps and p50 and p99):
+        raise SiteError(f"could not read wrk's output:\n{output}")
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    socket_errors = re.search(r"Socket errors:.*", output)
+    if socket_errors:
+        step(f"   {socket_errors.group(0)}")
+    return Load(
+        name=name,
+        path=path,
+        requests_per_second=float(rps.group(1)),
+        p50_ms=_milliseconds(p50.group(1)),
+        p99_ms=_milliseconds(p99.group(1)),
+        errors=int(errors.group(1)) if errors else 0,
+    )
+
+
+QUERIES_CODE = """
+import json
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+client = Client(HTTP_HOST="localhost", HTTP_X_FORWARDED_PROTO="https", HTTP_X_FORWARDED_FOR="198.51.100.11")
+counts = {{}}
+for name, path in {paths!r}.items():
+    client.get(path)  # the first request fills per-process caches (site, settings, renditions)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    counts[name] = len(queries)
+print(json.dumps(counts))
+"""
+
+GROW_CODE = """
+import json
+from blog.models import ArticlePage
+source = ArticlePage.objects.live().order_by("first_published_at").first()
+created = 0
+for number in range({count}):
+    slug = f"bench-article-{{number}}"
+    if ArticlePage.objects.filter(slug=slug).exists():
+        continue
+    copy = source.copy(update_attrs={{"slug": slug, "title": f"{{source.title}} ({{number}})"}}, keep_live=False)
+    copy.save_revision().publish()
+    created += 1
+print(json.dumps(ArticlePage.objects.live().count()))
+"""
+
+
+def query_counts(env: dict, paths: dict) -> dict:
+    """Queries per page, rendered (page cache off), measured in-process with Django's test client."""
+    uncached = {**env, "PAGE_CACHE_ENABLED": "false"}
+    return localsite.shell(uncached, QUERIES_CODE.format(paths=paths))
+
+
+def page_assets(html: str) -> tuple[list[str], list[str]]:
+    styles = re.findall(r'<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"', html)
+    styles += [
+        href for href in re.findall(r'<link[^>]+href="([^"]+)"[^>]+rel="stylesheet"', html) if href not in styles
+    ]
+    scripts = re.findall(r'<script[^>]+src="([^"]+)"', html)
+    return styles, scripts
+
+
+def _brotli(data: bytes) -> int | None:
+    try:
+        import brotli
+    except ImportError:
+        return None
+    return len(brotli.compress(data, quality=11))
+
+
+@dataclass
+class PageBytes:
+    name: str
+    html: tuple[int, int, int | None]
+    css: tuple[int, int, int | None]
+    js: tuple[int, int, int | None]
+
+    def total(self, index: int) -> int | None:
+        parts = [self.html[index], self.css[index], self.js[index]]
+        return None if None in parts else sum(parts)
+
+
+def _sizes(bodies: list[bytes]) -> tuple[int, int, int | None]:
+    raw = sum(len(body) for body in bodies)
+    gzipped = sum(len(gzip.compress(body, compresslevel=6)) for body in bodies)
+    brotlied = [_brotli(body) for body in bodies]
+    return raw, gzipped, None if None in brotlied else sum(brotlied)
+
+
+def page_bytes(client: localsite.ProxyClient, name: str, path: str) -> PageBytes:
+    html = client.get(path).body
+    styles, scripts = page_assets(html.decode())
+    css = [client.get(href).body for href in styles if href.startswith("/")]
+    js = [client.get(src).body for src in scripts if src.startswith("/")]
+    return PageBytes(name=name, html=_sizes([html]), css=_sizes(css), js=_sizes(js))
+
+
+def _kb(value: int | None) -> str:
+    return "n/a" if value is None else f"{value / 1024:.1f} KB"
+
+
+def _machine() -> str:
+    cpu = "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        found = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
+        cpu = found.group(1).strip() if found else cpu
+    wrk_version = subprocess.run(["wrk", "--version"], capture_output=True, text=True, check=False)  # noqa: S607
+    wrk_line = (wrk_version.stdout + wrk_version.stderr).strip().splitlines()[0]
+    return f"{os.cpu_count()} vCPUs ({cpu}), Python {platform.python_version()}, {wrk_line.split(' [')[0]}"
+
+
+def render_report(*, loads: list[Load], queries: dict, grown: dict, articles: tuple[int, int], sizes, workers: int):
+    by_name = {load.name: load for load in loads}
+    cached_ratio = (
+        by_name["article (cached)"].requests_per_second / by_name["static CSS (WhiteNoise)"].requests_per_second
+    )
+    uncached_ratio = (
+        by_name["article (rendered)"].requests_per_second / by_name["/healthz (minimal view)"].requests_per_second
+    )
+    article_size = next(size for size in sizes if size.name == "article")
+    lines = [
+        START_MARKER,
+        "## The site under load (`make bench`)",
+        "",
+        "`make bench` (deploy/bench.py) migrates a fresh PostgreSQL database, loads the demo content, starts gunicorn",
+        f"with `gunicorn.conf.py` and production settings (Redis cache, {workers} sync workers) on loopback, and",
+        f"loads each URL with wrk for {DURATION} ({THREADS} threads, {CONNECTIONS} connections), sending the proxy's",
+        "`X-Forwarded-Proto: https`. The rendered article comes from a second gunicorn with",
+        "`PAGE_CACHE_ENABLED=false`.",
+        "wrk runs on the same machine, so absolute figures are lower than a dedicated load generator would show;",
+        "the ratios are what to compare.",
+        "",
+        f"Measured {time.strftime('%Y-%m-%d')} on {_machine()}.",
+        "",
+        "| URL | Requests/s | p50 | p99 | Errors |",
+        "|-----|-----------:|----:|----:|-------:|",
+    ]
+    lines += [
+        f"| {load.name} `{load.path}` | {load.requests_per_second:,.0f} | {load.p50_ms:.1f} ms | "
+        f"{load.p99_ms:.1f} ms | {load.errors} |"
+        for load in loads
+    ]
+    lines += [
+        "",
+        f"- **Article from the page cache ÷ static file: {cached_ratio:.2f}** (target ≥ 0.8) "
+        + ("— met." if cached_ratio >= 0.8 else "— not met."),
+        f"- **Rendered article ÷ minimal Django view: {uncached_ratio:.2f}** (how much of Django's per-request "
+        "budget rendering a page costs).",
+        "",
+        "SQL queries per page, rendered (page cache off), counted in-process with Django's test client and "
+        f"`CaptureQueriesContext` on PostgreSQL, with {articles[0]} articles and again after publishing "
+        f"{articles[1] - articles[0]} more ({articles[1]}):",
+        "",
+        f"| Page | Queries ({articles[0]} articles) | Queries ({articles[1]} articles) |",
+        "|------|------:|------:|",
+    ]
+    lines += [f"| {name} | {count} | {grown.get(name, 'n/a')} |" for name, count in queries.items()]
+    flat = all(grown.get(name) == count for name, count in queries.items())
+    lines += [
+        "",
+        "- Query counts " + ("do not grow with content — target met." if flat else "change with content — see above."),
+        "",
+        "Bytes per page (HTML + the CSS and JS it links; images aside): raw, gzip (level 6, as a proxy compresses",
+        "on the fly) and brotli (quality 11, as WhiteNoise precompresses static files):",
+        "",
+        "| Page | HTML raw | CSS raw | JS raw | Total gzip | Total brotli |",
+        "|------|-----:|-----:|-----:|-----:|-----:|",
+    ]
+    lines += [
+        f"| {size.name} | {_kb(size.html[0])} | {_kb(size.css[0])} | {_kb(size.js[0])} | {_kb(size.total(1))} | "
+        f"{_kb(size.total(2))} |"
+        for size in sizes
+    ]
+    article_total = article_size.total(2) or article_size.total(1)
+    lines += [
+        "",
+        f"- **An article's HTML + CSS + JS: {_kb(article_total)} compressed** (target ≤ 50 KB) "
+        + ("— met." if article_total <= 50 * 1024 else "— not met."),
+        END_MARKER,
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def report_write(section: str) -> None:
+    text = REPORT.read_text() if REPORT.is_file() else "# Benchmarks\n"
+    if START_MARKER in text and END_MARKER in text:
+        before, rest = text.split(START_MARKER, 1)
+        after = rest.split(END_MARKER, 1)[1].lstrip("\n")
+        text = before + section + ("\n" + after if after else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    REPORT.write_text(text)
+
+
+def bench() -> None:
+    if not shutil.which("wrk"):
+        raise SiteError("wrk is not installed: apt-get install wrk (make bench does this)")
+    step(f"PostgreSQL database {DATABASE}, Redis database {REDIS_DB}")
+    database_url = localsite.postgres_recreate(DATABASE)
+    redis_url = localsite.redis_ensure(db=REDIS_DB)
+    scratch = localsite.scratch_dir("practice-bench-")
+    mail = localsite.SMTPSink()
+    env = localsite.production_env(
+        database_url=database_url, redis_url=redis_url, media_root=scratch / "media", extra={"EMAIL_URL": mail.url}
+    )
+    localsite.release(env)
+    urls = localsite.site_urls(env)
+    pages = {"home": urls["home"], "article": urls["article"], "article index": urls["article_index"]}
+
+    step("SQL queries per page, before and after adding articles")
+    queries = query_counts(env, pages)
+    before = urls["articles"]
+    after = localsite.shell(env, GROW_CODE.format(count=EXTRA_ARTICLES))
+    grown = query_counts(env, pages)
+    localsite.redis_ensure(db=REDIS_DB)  # publishing cleared the page cache already; start from empty anyway
+
+    cached_port, uncached_port = localsite.free_port(), localsite.free_port()
+    with localsite.Processes(scratch) as processes:
+        step(f"gunicorn on 127.0.0.1:{cached_port} (page cache on) and :{uncached_port} (page cache off)")
+        client = localsite.gunicorn_start(processes, env=env, port=cached_port, name="gunicorn-cached")
+        localsite.gunicorn_start(
+            processes, env={**env, "PAGE_CACHE_ENABLED": "false"}, port=uncached_port, name="gunicorn-uncached"
+        )
+
+        home = client.get(urls["home"])
+        styles, _scripts = page_assets(home.text)
+        static_css = next((href for href in styles if href.startswith("/static/")), None)
+        if static_css is None:
+            raise SiteError("the home page links no stylesheet under /static/")
+        # Fill the page cache.
+        for path in pages.values():
+            client.get(path)
+            client.get(path)
+
+        loads = [
+            wrk("home (cached)", port=cached_port, path=urls["home"]),
+            wrk("article (cached)", port=cached_port, path=urls["article"]),
+            wrk("article (rendered)", port=uncached_port, path=urls["article"]),
+            wrk("article index (cached)", port=cached_port, path=urls["article_index"]),
+            wrk("static CSS (WhiteNoise)", port=cached_port, path=static_css),
+            wrk("/healthz (minimal view)", port=cached_port, path="/healthz"),
+        ]
+        sizes = [page_bytes(client, name, path) for name, path in {**pages, "schedule": urls["schedule"]}.items()]
+    workers = int(
+        localsite.run(
+            [sys.executable, "-c", "import runpy; print(runpy.run_path('gunicorn.conf.py')['workers'])"],
+            env=env,
+            what="reading the worker count",
+        )
+    )
+    section = render_report(
+        loads=loads, queries=queries, grown=grown, articles=(before, after), sizes=sizes, workers=workers
+    )
+    report_write(section)
+    print("\n" + section)  # noqa: T201
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
+def main() -> int:
+    try:
+        bench()
+    except SiteError as error:
+        print(f"\nBENCHMARK FAILED: {error}", file=sys.stderr)  # noqa: T201
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    print(f"Wrote {REPORT.relative_to(localsite.PROJECT_DIR)}")  # noqa: T201
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,365 @@
+"""Production smoke test: the site under gunicorn with production settings, PostgreSQL and Redis on loopback.
+
+Run by .ci/run (`python -m deploy.smoke`). This script plays the TLS proxy and checks what a visitor and an
+operator rely on: pages, the two public forms, health endpoints, security headers, the page cache and its
+invalidation on publish, and an access log without tokens or query strings. Exits non-zero on any failure.
+"""
+
+import json
+import re
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+from deploy import localsite
+from deploy.localsite import ProxyClient, Response, SiteError, step
+
+DATABASE = "practice_smoke"
+# And 4, for the page cache.
+REDIS_DB = 3
+# APPOINTMENT_MIN_SUBMIT_SECONDS (default 3): a faster submit counts as spam.
+SCHEDULE_WAIT_SECONDS = 3.5
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Permissions-Policy": "camera=()",
+    "X-Content-Type-Options": "nosniff",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Strict-Transport-Security": "max-age=",
+}
+PAGE_CACHE_HEADER = "X-Page-Cache"
+
+
+@dataclass
+class Form:
+    action: str
+    method: str
+    fields: list[dict] = field(default_factory=list)
+
+
+class FormParser(HTMLParser):
+    """Every <form> in a page with its inputs, textareas and selects (first option of each select)."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[Form] = []
+        self._select: dict | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attributes = {name: value if value is not None else "" for name, value in attrs}
+        if tag == "form":
+            self.forms.append(
+                Form(action=attributes.get("action", ""), method=attributes.get("method", "get").lower())
+            )
+            return
+        if not self.forms:
+            return
+        fields = self.forms[-1].fields
+        if tag == "input" and attributes.get("name"):
+            fields.append(
+                {
+                    "tag": "input",
+                    "type": attributes.get("type", "text").lower(),
+                    "name": attributes["name"],
+                    "value": attributes.get("value", ""),
+                    "checked": "checked" in attributes,
+                }
+            )
+        elif tag == "textarea" and attributes.get("name"):
+            fields.append({"tag": "textarea", "type": "textarea", "name": attributes["name"], "value": ""})
+        elif tag == "select" and attributes.get("name"):
+            self._select = {"tag": "select", "type": "select", "name": attributes["name"], "value": None}
+            fields.append(self._select)
+        elif tag == "option" and self._select is not None and self._select["value"] is None:
+            self._select["value"] = attributes.get("value", "")
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+
+
+def forms_in(html: str) -> list[Form]:
+    parser = FormParser()
+    parser.feed(html)
+    return parser.forms
+
+
+def form_fill(form: Form, values: dict[str, str]) -> list[tuple[str, str]]:
+    """The POST data a person would send: hidden fields as given, `values` for the named fields, the first
+    option of every radio group and select, and every lone checkbox ticked (consents). Checkbox groups
+    (several boxes with one name) and text fields without a value are left empty."""
+    data: list[tuple[str, str]] = []
+    seen_radio: set[str] = set()
+    checkbox_counts: dict[str, int] = {}
+    for item in form.fields:
+        if item["type"] == "checkbox":
+            checkbox_counts[item["name"]] = checkbox_counts.get(item["name"], 0) + 1
+    for item in form.fields:
+        name, kind = item["name"], item["type"]
+        if kind in {"submit", "button", "reset", "image", "file"}:
+            continue
+        if kind == "hidden":
+            data.append((name, item["value"]))
+        elif kind == "radio":
+            if name in seen_radio:
+                continue
+            seen_radio.add(name)
+            data.append((name, values.get(name, item["value"])))
+        elif kind == "checkbox":
+            if name in values:
+                if item["value"] == values[name] or checkbox_counts[name] == 1:
+                    data.append((name, item["value"] or "on"))
+            elif checkbox_counts[name] == 1:
+                data.append((name, item["value"] or "on"))
+        elif kind == "select":
+            data.append((name, values.get(name, item["value"] or "")))
+        else:
+            data.append((name, values.get(name, "")))
+    return data
+
+
+def form_with_action(forms: list[Form], action_suffix: str, *, page: str) -> Form:
+    for form in forms:
+        if urlsplit(form.action).path.endswith(action_suffix):
+            return form
+    raise SiteError(f"{page}: no form posting to …{action_suffix}")
+
+
+def expect(condition: bool, message: str) -> None:
+    if not condition:
+        raise SiteError(message)
+
+
+def expect_status(response: Response, status: int, what: str) -> None:
+    expect(
+        response.status == status,
+        f"{what}: expected HTTP {status}, got {response.status}"
+        + (f" → {response.header('Location')}" if response.header("Location") else "")
+        + f"\n{response.text[:600]}",
+    )
+
+
+def check_security_headers(response: Response, what: str) -> None:
+    missing = []
+    for name, expected in SECURITY_HEADERS.items():
+        value = response.header(name)
+        if value is None or expected not in value:
+            missing.append(f"{name} (got {value!r}, expected it to contain {expected!r})")
+    expect(not missing, f"{what}: security headers missing or wrong: " + "; ".join(missing))
+    csp = response.header("Content-Security-Policy") or ""
+    expect("unsafe-inline" not in csp, f"{what}: the public CSP allows 'unsafe-inline': {csp}")
+
+
+def check_page(client: ProxyClient, path: str, what: str) -> Response:
+    response = client.get(path)
+    expect_status(response, 200, f"GET {path} ({what})")
+    expect("text/html" in (response.header("Content-Type") or ""), f"{what}: not HTML")
+    check_security_headers(response, f"GET {path} ({what})")
+    return response
+
+
+def check_no_cookies(response: Response, what: str) -> None:
+    expect(not response.headers.get_all("Set-Cookie"), f"{what}: sets a cookie on a plain read")
+
+
+def check_health(client: ProxyClient) -> None:
+    step("/healthz and /readyz")
+    response = client.get("/healthz")
+    expect_status(response, 200, "GET /healthz")
+    expect(response.text.strip() == "ok", f"/healthz answered {response.text!r}")
+    response = client.get("/readyz")
+    expect_status(response, 200, "GET /readyz")
+    readiness = json.loads(response.body)
+    expect(readiness.get("status") == "ok", f"/readyz is not ok with PostgreSQL, Redis and the worker up: {readiness}")
+
+
+def check_schedule(client: ProxyClient, env: dict, path: str, mail: localsite.SMTPSink) -> None:
+    step(f"schedule form: GET {path}, then a valid POST")
+    response = check_page(client, path, "schedule form")
+    shown_at = time.monotonic()
+    form = _schedule_form(response, path)
+    email = f"smoke-{int(time.time())}@example.org"
+    data = form_fill(
+        form,
+        {
+            "name": "Sam Smoke",
+            "email": email,
+            "phone": "(303) 555-0123",
+            "insurance_provider": "Anthem",
+            "website": "",
+        },
+    )
+    time.sleep(max(0.0, SCHEDULE_WAIT_SECONDS - (time.monotonic() - shown_at)))
+    response = client.post(urlsplit(form.action).path or path, data)
+    expect_status(response, 302, f"POST {path} (a valid appointment request)")
+    thanks = localsite.location_path(response)
+    expect(thanks.startswith(path) and thanks != path, f"POST {path} redirected to {thanks}, not its thank-you page")
+    expect_status(client.get(thanks), 200, f"GET {thanks} (thank-you page)")
+    stored = localsite.shell(
+        env,
+        "import json\nfrom scheduling.models import AppointmentRequest\n"
+        f"print(json.dumps(AppointmentRequest.objects.not_spam().filter(email={email!r}).count()))",
+    )
+    expect(stored == 1, f"the appointment request was not stored as a genuine request (found {stored})")
+    # The form's first answer to "May we email you a confirmation?" is yes: the worker sends it.
+    mail.wait_for(email)
+
+
+def _schedule_form(response: Response, path: str) -> Form:
+    for form in forms_in(response.text):
+        if form.method == "post" and any(item["name"] == "consent" for item in form.fields):
+            return form
+    raise SiteError(f"{path}: no appointment request form (a POST form with a consent box)")
+
+
+def check_footer_subscribe(env: dict, port: int, home: Response, mail: localsite.SMTPSink) -> None:
+    step("footer subscribe form: POST /newsletter/subscribe/")
+    form = form_with_action(forms_in(home.text), "/newsletter/subscribe/", page="home")
+    email = f"smoke-reader-{int(time.time())}@example.org"
+    # A reader straight off a cached page: no cookies at all.
+    client = ProxyClient(port=port)
+    response = client.post(
+        urlsplit(form.action).path, form_fill(form, {"email": email, "first_name": "Robin", "website": ""})
+    )
+    expect_status(response, 302, "POST /newsletter/subscribe/ (footer form)")
+    expect(
+        localsite.location_path(response) == "/newsletter/check-your-inbox/",
+        f"footer subscribe redirected to {response.header('Location')}, not the check-your-inbox page",
+    )
+    pending = localsite.shell(
+        env,
+        "import json\nfrom newsletter.models import Subscriber\n"
+        f"print(json.dumps(Subscriber.objects.filter(email={email!r}, status='pending').count()))",
+    )
+    expect(pending == 1, f"the footer subscription was not stored as pending (found {pending})")
+
+    step("newsletter confirmation email (sent by the worker), and its link")
+    message = mail.wait_for(email)
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    link = re.search(r"https://localhost(/newsletter/confirm/[^/\s]+/)", text)
+    expect(link is not None, f"the confirmation email has no confirm link:\n{text[:800]}")
+    confirm_path = link.group(1)
+    expect_status(client.get(confirm_path), 200, "GET the confirm link")
+    expect_status(client.post(confirm_path, []), 200, "POST the confirm link")
+    active = localsite.shell(
+        env,
+        "import json\nfrom newsletter.models import Subscriber\n"
+        f"print(json.dumps(Subscriber.objects.filter(email={email!r}, status='active').count()))",
+    )
+    expect(active == 1, "confirming the subscription did not make it active")
+
+
+REPUBLISH_CODE = """
+import json
+from urllib.parse import urlsplit
+from wagtail.models import Page
+page = next(p for p in Page.objects.live().specific() if urlsplit(p.get_url()).path == {path!r})
+page.save_revision().publish()
+print(json.dumps(page.pk))
+"""
+
+
+def check_page_cache(env: dict, port: int, path: str) -> None:
+    step(f"page cache: a second GET of {path} is a hit; publishing the article clears it")
+    reader = ProxyClient(port=port)  # no cookies: an anonymous reader
+    first = check_page(reader, path, "article")
+    second = check_page(reader, path, "article, again")
+    states = [first.header(PAGE_CACHE_HEADER), second.header(PAGE_CACHE_HEADER)]
+    if states == [None, None]:
+        step(f"SKIPPED the page-cache checks: responses carry no {PAGE_CACHE_HEADER} header (no page cache yet)")
+        return
+    expect(second.header(PAGE_CACHE_HEADER) == "hit", f"second GET {path}: {PAGE_CACHE_HEADER} {states[1]!r}, not hit")
+    expect(first.body == second.body, f"GET {path}: the cached copy differs from the page")
+    localsite.shell(env, REPUBLISH_CODE.format(path=path))
+    after = check_page(reader, path, "article after publishing")
+    expect(
+        after.header(PAGE_CACHE_HEADER) == "miss",
+        f"GET {path} after publishing: {PAGE_CACHE_HEADER} {after.header(PAGE_CACHE_HEADER)!r}, not miss "
+        "(publishing did not clear the page cache)",
+    )
+    again = reader.get(path)
+    expect(again.header(PAGE_CACHE_HEADER) == "hit", f"GET {path} once more: not cached again after the miss")
+
+
+def check_logs(client: ProxyClient, processes: localsite.Processes) -> None:
+    step("logs: no query strings, tokens or client addresses")
+    marker_token = "SmokeTokenSegment123"  # noqa: S105 - a marker to look for in the log, not a secret
+    marker_query = "smoke-query@example.org"
+    client.get(f"/newsletter/confirm/{marker_token}/?email={marker_query}")
+    client.get(f"/newsletter/unsubscribe/{marker_token}/")
+    time.sleep(0.5)
+    lines = processes.log_tail("gunicorn", lines=1000).splitlines()
+    access = [line for line in lines if '"GET ' in line or '"POST ' in line]
+    expect(
+        any("/newsletter/confirm/" in line for line in access),
+        "the access log has no line for the confirm request:\n" + "\n".join(lines[-20:]),
+    )
+    markers = (marker_token, marker_query, client.client_ip)
+    leaks = [line for line in access if any(marker in line for marker in markers)]
+    expect(not leaks, "the gunicorn access log shows a token, query string or client address:\n" + "\n".join(leaks))
+    leaks = [line for line in lines if line not in access and any(marker in line for marker in markers)]
+    expect(
+        not leaks,
+        "the application log (Django, under gunicorn) shows a token, query string or client address — "
+        "mask token paths in LOGGING:\n" + "\n".join(leaks),
+    )
+
+
+def smoke() -> None:
+    step(f"PostgreSQL database {DATABASE}, Redis database {REDIS_DB}")
+    database_url = localsite.postgres_recreate(DATABASE)
+    redis_url = localsite.redis_ensure(db=REDIS_DB)
+    scratch = localsite.scratch_dir("practice-smoke-")
+    mail = localsite.SMTPSink()
+    env = localsite.production_env(
+        database_url=database_url, redis_url=redis_url, media_root=scratch / "media", extra={"EMAIL_URL": mail.url}
+    )
+    step("manage.py check --deploy")
+    localsite.manage(env, "check", "--deploy", "--fail-level", "WARNING")
+    localsite.release(env)
+    urls = localsite.site_urls(env)
+    port = localsite.free_port()
+    step(f"logs in {scratch}")
+    with localsite.Processes(scratch) as processes:
+        step(f"gunicorn (production settings) on 127.0.0.1:{port}, and the task worker")
+        client = localsite.gunicorn_start(processes, env=env, port=port, workers=2)
+        localsite.worker_start(processes, env=env)
+
+        step("home, article, article index")
+        home = check_page(client, urls["home"], "home")
+        check_no_cookies(home, "home")
+        article = check_page(client, urls["article"], "article")
+        check_no_cookies(article, "article")
+        expect("<article" in article.text, f"{urls['article']}: no <article> element")
+        check_page(client, urls["article_index"], "article index")
+
+        check_health(client)
+        check_schedule(client, env, urls["schedule"], mail)
+        check_footer_subscribe(env, port, home, mail)
+        check_page_cache(env, port, urls["article"])
+        check_logs(client, processes)
+        processes.check_alive("gunicorn")
+        processes.check_alive("worker")
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
+def main() -> int:
+    started = time.monotonic()
+    try:
+        smoke()
+    except SiteError as error:
+        print(f"\nPRODUCTION SMOKE FAILED: {error}", file=sys.stderr)  # noqa: T201
+        return 1
+    except KeyboardInterrupt:
+        print("\nProduction smoke interrupted", file=sys.stderr)  # noqa: T201
+        return 130
+    print(f"\nProduction smoke passed in {time.monotonic() - started:.0f} s")  # noqa: T201
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
