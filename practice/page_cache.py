@@ -20,6 +20,7 @@ from django.utils.http import split_directive_names
 logger = logging.getLogger(__name__)
 
 PAGE_CACHE_ALIAS = "pages"
+_UNCACHED_PREFIXES = (settings.STATIC_URL, settings.MEDIA_URL, "/admin/", "/documents/")
 CACHE_HEADER = "X-Page-Cache"
 
 
@@ -32,6 +33,8 @@ def _request_may_use_cache(request) -> bool:
         settings.PAGE_CACHE_ENABLED
         and request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        # Files and the admin never come from the page cache: don't spend a cache lookup on them.
+        and not request.path.startswith(_UNCACHED_PREFIXES)
     )
 
 
@@ -71,13 +74,14 @@ class PageCacheUpdateMiddleware(UpdateCacheMiddleware):
 
 
 class PageCacheFetchMiddleware(FetchFromCacheMiddleware):
-    """Early in MIDDLEWARE (after WhiteNoise): answers anonymous GETs from the cache when it can.
+    """Second in MIDDLEWARE: answers anonymous GETs from the cache when it can.
 
-    Django suggests the fetch half go last. Here it comes before the session,
-    CSRF, auth and messages middleware, so a hit costs almost nothing; that is
-    safe because cached responses are only served to requests without a
-    session cookie, and they already carry every header the response phase
-    added when they were stored.
+    Django suggests the fetch half go last. Here it comes before every other
+    middleware, so a hit costs one cache lookup; that is safe because cached
+    responses are only served to requests without a session cookie, they
+    already carry every header the response phase added when they were
+    stored, and the cache key includes the scheme (a plain-HTTP request, which
+    SecurityMiddleware would redirect, never finds an HTTPS page).
     """
 
     def __init__(self, get_response):

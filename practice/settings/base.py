@@ -66,13 +66,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: stores whole public pages on their way out (after every other middleware's headers).
     "practice.page_cache.PageCacheUpdateMiddleware",
+    # Second: answers anonymous GETs from the page cache before any other middleware does work.
+    # A stored page already carries every header the response phase added (security headers, CSP);
+    # the page cache never serves a request with a session (see practice.page_cache).
+    "practice.page_cache.PageCacheFetchMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Answers anonymous GETs from the page cache before sessions, CSRF, auth and messages do any
-    # work: the page cache never serves a request with a session (see practice.page_cache).
-    "practice.page_cache.PageCacheFetchMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
