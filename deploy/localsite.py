@@ -227,9 +227,10 @@ def shell(env: dict, code: str) -> object:
 
 def release(env: dict) -> None:
     """What the Procfile's release step and a deploy run, then the demo content."""
-    step("migrate, createcachetable, collectstatic, load_demo_content (production settings)")
-    manage(env, "migrate", "--no-input")
+    step("createcachetable, migrate, collectstatic, load_demo_content (production settings)")
+    # The cache tables first: without Redis, migrations already use the database cache.
     manage(env, "createcachetable")
+    manage(env, "migrate", "--no-input")
     manage(env, "collectstatic", "--no-input")
     manage(env, "load_demo_content")
 

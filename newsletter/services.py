@@ -414,6 +414,14 @@ def _error_label(error: Exception) -> str:
     return f"{type(error).__name__}{f' {code}' if code else ''}"[:300]
 
 
+def _delivery_failed(*, delivery: Delivery, error: Exception, now) -> Delivery:
+    """Record a failed attempt; it is retried after a backoff until MAX_ATTEMPTS."""
+    delivery.state = DeliveryState.FAILED
+    delivery.last_error = _error_label(error)
+    delivery.next_try_at = now + _backoff(delivery.attempts) if delivery.attempts < MAX_ATTEMPTS else None
+    return delivery
+
+
 def deliveries_send_claimed(*, deliveries: list[Delivery]) -> dict[str, int]:
     """Send claimed deliveries over one connection and record the outcome (a few UPDATEs per chunk)."""
     now = timezone.now()
@@ -428,7 +436,16 @@ def deliveries_send_claimed(*, deliveries: list[Delivery]) -> dict[str, int]:
         else:
             to_send.append(delivery)
     if to_send:
-        with mailers.default as connection:
+        connection = mailers.default
+        try:
+            connection.open()
+        except Exception as error:  # noqa: BLE001 - the mail server is unreachable: retry the whole chunk later
+            logger.warning(
+                "newsletter: mail server unavailable for %d deliveries: %s", len(to_send), _error_label(error)
+            )
+            failed = [_delivery_failed(delivery=delivery, error=error, now=now) for delivery in to_send]
+            to_send = []
+        try:
             for delivery in to_send:
                 try:
                     if delivery.kind == DeliveryKind.CONFIRMATION:
@@ -439,14 +456,15 @@ def deliveries_send_claimed(*, deliveries: list[Delivery]) -> dict[str, int]:
                     connection.send_messages([message])
                 except Exception as error:  # noqa: BLE001 - any failure of one email must not stop the chunk
                     logger.warning("newsletter: delivery %s failed: %s", delivery.pk, _error_label(error))
-                    delivery.state = DeliveryState.FAILED
-                    delivery.last_error = _error_label(error)
-                    delivery.next_try_at = (
-                        now + _backoff(delivery.attempts) if delivery.attempts < MAX_ATTEMPTS else None
-                    )
-                    failed.append(delivery)
+                    failed.append(_delivery_failed(delivery=delivery, error=error, now=now))
                 else:
                     sent_ids.append(delivery.pk)
+        finally:
+            if to_send:
+                try:
+                    connection.close()
+                except Exception:  # noqa: BLE001 - what was sent is sent; a failed QUIT changes nothing
+                    logger.warning("newsletter: closing the mail connection failed")
     if sent_ids:
         Delivery.objects.filter(pk__in=sent_ids).update(state=DeliveryState.SENT, sent_at=now, last_error="")
     if skipped_ids:

@@ -142,7 +142,7 @@ def redis_cache(url: str, *, database_offset: int = 0) -> dict:
     parts = urlsplit(url)
     database = int(parts.path.strip("/") or 0) + database_offset
     return {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "practice.cache.ResilientRedisCache",
         "LOCATION": urlunsplit(parts._replace(path=f"/{database}")),
         # Fail fast when Redis is down: the site serves uncached and rate limits fail open.
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},

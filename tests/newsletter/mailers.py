@@ -37,3 +37,10 @@ class CrashingBackend(EmailBackend):
             raise WorkerDied
         CrashingBackend.delivered += len(messages)
         return super().send_messages(messages)
+
+
+class UnreachableBackend(EmailBackend):
+    """A mail server that refuses the connection itself, before any message."""
+
+    def open(self):
+        raise ConnectionRefusedError(111, "Connection refused")

@@ -262,3 +262,23 @@ def test_benchmark_command_reports_figures_and_leaves_nothing_behind(home_page, 
     assert "SQL queries per chunk: 6 for a chunk of 5, 6 for a chunk of 10" in out
     assert not Subscriber.objects.exists()
     assert not Mailing.objects.exists()
+
+
+def test_an_unreachable_mail_server_leaves_the_chunk_retryable_not_stuck(article, settings, committed, mailoutbox):
+    subscribers = SubscriberFactory.create_batch(3)
+    use_backend(settings, "UnreachableBackend")
+    create(article)
+
+    result = services.deliveries_send_claimed(deliveries=services.deliveries_claim())
+
+    assert result == {"sent": 0, "skipped": 0, "failed": 3}
+    # Failed (retried after a backoff), never left `sending`, which the resume job would turn into `unknown`.
+    assert set(Delivery.objects.values_list("state", flat=True)) == {DeliveryState.FAILED}
+    assert set(Delivery.objects.values_list("last_error", flat=True)) == {"ConnectionRefusedError"}
+
+    use_backend(settings, "FlakyBackend")
+    mailers.FlakyBackend.refuse = set()
+    Delivery.objects.update(next_try_at=timezone.now() - timedelta(seconds=1))
+    with committed():
+        services.deliveries_resume()
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(s.email for s in subscribers)
