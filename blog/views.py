@@ -13,8 +13,9 @@ QUERY_MAX_LENGTH = 200
 
 
 def _clean_query(raw: str) -> str:
-    # NUL bytes and control characters are never part of a real search.
-    cleaned = "".join(ch for ch in raw if ch.isprintable() or ch == " ")
+    # NUL bytes and control characters are never part of a real search. Double quotes go too: the SQLite
+    # full-text backend wraps each word in quotes without escaping them, so one quote was a syntax error (500).
+    cleaned = "".join(ch for ch in raw if (ch.isprintable() or ch == " ") and ch != '"')
     return " ".join(cleaned.split())[:QUERY_MAX_LENGTH]
 
 

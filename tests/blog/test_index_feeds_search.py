@@ -161,3 +161,15 @@ def test_search_paginates(client, article_index):
     assert "12 results" in html
     assert 'aria-label="Pages of search results"' in html
     assert html.count('class="search-result"') == 2
+
+
+@pytest.mark.parametrize(
+    "query", ['"', '"><b>', 'say "hello', "it's", "back\\slash", "a*", "NEAR(a b)", "a OR", "-x", "^x"]
+)
+def test_search_treats_quotes_and_query_syntax_as_plain_words(client, article_index, query):
+    # Found by tests/reliability: the SQLite full-text backend quotes each word without escaping quotes.
+    publish(article_index)
+    publish(ArticlePageFactory(parent=article_index, title="Belonging", summary="About connection."))
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    assert "<b>" not in response.content.decode()
