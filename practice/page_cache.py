@@ -14,7 +14,7 @@ import logging
 from django.conf import settings
 from django.core.cache import caches
 from django.middleware.cache import FetchFromCacheMiddleware, UpdateCacheMiddleware
-from django.utils.cache import get_max_age, has_vary_header
+from django.utils.cache import get_max_age, has_vary_header, patch_cache_control
 from django.utils.http import split_directive_names
 
 logger = logging.getLogger(__name__)
@@ -22,6 +22,8 @@ logger = logging.getLogger(__name__)
 PAGE_CACHE_ALIAS = "pages"
 _UNCACHED_PREFIXES = (settings.STATIC_URL, settings.MEDIA_URL, "/admin/", "/documents/")
 CACHE_HEADER = "X-Page-Cache"
+CACHE_HEADER_HIT = "hit"
+CACHE_HEADER_MISS = "miss"
 
 
 def page_cache_mark_cacheable(request) -> None:
@@ -36,6 +38,12 @@ def _request_may_use_cache(request) -> bool:
         # Files and the admin never come from the page cache: don't spend a cache lookup on them.
         and not request.path.startswith(_UNCACHED_PREFIXES)
     )
+
+
+def _mark_shared_cacheable(response, state: str) -> None:
+    # The same page for every anonymous reader: a CDN or proxy may keep it too (for max-age).
+    patch_cache_control(response, public=True)
+    response[CACHE_HEADER] = state
 
 
 def _was_stored(response) -> bool:
@@ -69,7 +77,7 @@ class PageCacheUpdateMiddleware(UpdateCacheMiddleware):
             logger.warning("Page cache unavailable; served %s uncached.", request.path)
             return response
         if _was_stored(response):
-            response[CACHE_HEADER] = "miss"
+            _mark_shared_cacheable(response, CACHE_HEADER_MISS)
         return response
 
 
@@ -99,7 +107,7 @@ class PageCacheFetchMiddleware(FetchFromCacheMiddleware):
             request._cache_update_cache = False
             return None
         if response is not None:
-            response[CACHE_HEADER] = "hit"
+            _mark_shared_cacheable(response, CACHE_HEADER_HIT)
         return response
 
 

@@ -37,12 +37,14 @@ def test_anonymous_readers_get_whole_pages_from_the_cache(client, about, django_
     first = client.get("/about/")
     assert first["X-Page-Cache"] == "miss"
     assert "max-age=300" in first["Cache-Control"]
+    assert "public" in first["Cache-Control"]
 
     with django_assert_num_queries(0):
         second = client.get("/about/")
 
     assert second.status_code == 200
     assert second["X-Page-Cache"] == "hit"
+    assert "public" in second["Cache-Control"]
     assert second.content == first.content
     # Served before the other middleware runs, a hit still carries every security header.
     for header in ("Content-Security-Policy", "Permissions-Policy", "Referrer-Policy", "X-Content-Type-Options"):
