@@ -6,10 +6,13 @@ carry no session, and never responses marked private/no-store (forms). The
 `pages` cache alias holds nothing else, so it can be cleared as a whole on any
 publish, unpublish, move, delete, site-setting or snippet change without
 wiping rate limits or lockouts kept in `default`. A cache outage is logged and
-the page served uncached: Redis being down never takes the site down.
+the page served uncached: Redis being down never takes the site down. With
+Redis, each process also answers from its own copies of the pages it read
+(practice.cache.PageCache): other processes see a clear within 0.1 s.
 """
 
 import logging
+from contextlib import nullcontext
 
 from django.conf import settings
 from django.core.cache import caches
@@ -101,7 +104,9 @@ class PageCacheFetchMiddleware(FetchFromCacheMiddleware):
             request._cache_update_cache = False
             return None
         try:
-            response = super().process_request(request)
+            # practice.cache.PageCache answers from this process's copies while they are current.
+            with getattr(self.cache, "local_reads", nullcontext)():
+                response = super().process_request(request)
         except Exception:  # noqa: BLE001 - any cache client error: serve uncached
             logger.warning("Page cache unavailable; serving %s uncached.", request.path)
             request._cache_update_cache = False

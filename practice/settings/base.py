@@ -138,19 +138,27 @@ TASKS = {
 REDIS_URL = env.str("REDIS_URL", default="")
 
 
-def redis_cache(url: str, *, database_offset: int = 0) -> dict:
+def redis_cache(url: str, *, database_offset: int = 0, backend: str = "practice.cache.ResilientRedisCache") -> dict:
     parts = urlsplit(url)
     database = int(parts.path.strip("/") or 0) + database_offset
     return {
-        "BACKEND": "practice.cache.ResilientRedisCache",
+        "BACKEND": backend,
         "LOCATION": urlunsplit(parts._replace(path=f"/{database}")),
         # Fail fast when Redis is down: the site serves uncached and rate limits fail open.
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
 
 
+def redis_caches(url: str) -> dict:
+    return {
+        "default": redis_cache(url),
+        # Each process also keeps the pages it read, for as long as the cache's generation is unchanged.
+        "pages": redis_cache(url, database_offset=1, backend="practice.cache.PageCache"),
+    }
+
+
 if REDIS_URL:
-    CACHES = {"default": redis_cache(REDIS_URL), "pages": redis_cache(REDIS_URL, database_offset=1)}
+    CACHES = redis_caches(REDIS_URL)
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cache_default"},

@@ -6,16 +6,13 @@ from django.test import override_settings
 from wagtail.models import PageViewRestriction
 
 from practice.models import PracticeDetails
-from practice.settings.base import redis_cache
+from practice.settings.base import redis_caches
 from tests.practice.factories import StandardPageFactory
 from tests.scheduling.factories import SchedulingPageFactory
 
 pytestmark = pytest.mark.django_db
 
-UNREACHABLE_REDIS = {
-    "default": redis_cache("redis://127.0.0.1:1/0"),
-    "pages": redis_cache("redis://127.0.0.1:1/0", database_offset=1),
-}
+UNREACHABLE_REDIS = redis_caches("redis://127.0.0.1:1/0")
 
 
 @pytest.fixture(autouse=True)

@@ -127,9 +127,9 @@ def test_footer_subscription_survives_an_smtp_outage_and_one_confirmation_is_sen
 def redis_down(settings):
     """Production's Redis caches (with its short timeouts) at an address where nothing answers."""
     url = f"redis://127.0.0.1:{refused_port()}/0"
-    from practice.settings.base import redis_cache
+    from practice.settings.base import redis_caches
 
-    settings.CACHES = {"default": redis_cache(url), "pages": redis_cache(url, database_offset=1)}
+    settings.CACHES = redis_caches(url)
     settings.PAGE_CACHE_ENABLED = True
     return settings
 
