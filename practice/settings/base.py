@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +81,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which second factor (if any) verified this session; then the admin asks for one (practice.two_factor).
+    "django_otp.middleware.OTPMiddleware",
+    "practice.two_factor.AdminTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -274,6 +280,12 @@ AXES_SENSITIVE_PARAMETERS = ["password"]
 # data stays out of the logs (the attempts are in the admin's database table).
 AXES_VERBOSE = False
 
+# Admin second factor: a code from an authenticator app (TOTP, django-otp) after
+# the password, with single-use backup codes (practice.two_factor). Required of
+# every staff account when on (production's default); when off, of those who
+# set one up from their account page.
+ADMIN_TWO_FACTOR_REQUIRED = env.bool("ADMIN_TWO_FACTOR_REQUIRED", default=False)
+
 # A CDN in front of the site (optional): Wagtail purges it on publish. The
 # practice purges every page, feed and the sitemap (menus and listings change
 # site-wide). Cloudflare by configuration; see docs/deploy.md for CloudFront.
@@ -288,6 +300,8 @@ if env.str("CLOUDFLARE_BEARER_TOKEN", default=""):
 
 # Wagtail
 WAGTAIL_SITE_NAME = env.str("WAGTAIL_SITE_NAME", default="Better Lives, Building Tribes")
+# The name authenticator apps show next to the admin's sign-in codes.
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
