@@ -1,5 +1,7 @@
 """Two-factor sign-in in a real browser: set up with the keyboard, then sign in with a code."""
 
+import time
+
 import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -23,6 +25,24 @@ def sign_in(page, site_url: str, username: str) -> None:
     page.keyboard.press("Enter")
 
 
+def wait_until(page, expression: str, timeout: float = 5.0) -> None:
+    # Polled from here: Playwright's wait_for_function evaluates a string, which the admin's CSP forbids.
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false after {timeout} s: {expression}"
+        page.wait_for_timeout(50)
+
+
+def settled(page):
+    """The page once Wagtail's messages have faded in: axe must see their final colours."""
+    wait_until(
+        page,
+        "document.getAnimations().every((animation) => animation.playState !== 'running'"
+        " || !animation.effect.target.closest('.messages'))",
+    )
+    return page
+
+
 def csp_violations(page) -> list[str]:
     return page.evaluate("window.__cspViolations || []")
 
@@ -37,8 +57,8 @@ def test_setting_up_and_signing_in_with_a_code(page, demo_site, settings, assert
     assert page.locator("h1").inner_text() == "Set up two-factor sign-in"
     assert page.locator(".two-factor__qr svg").is_visible()
     # The admin's icons load (they come from a URL of their own, before the second factor too).
-    page.wait_for_function("document.querySelector('[data-sprite] svg symbol') !== null")
-    assert_no_axe_violations(page)
+    wait_until(page, "document.querySelector('[data-sprite] svg symbol') !== null")
+    assert_no_axe_violations(settled(page))
 
     # A wrong code: the error is listed at the top and links to the field.
     page.fill("#id_code", "000000")
@@ -46,7 +66,7 @@ def test_setting_up_and_signing_in_with_a_code(page, demo_site, settings, assert
     page.wait_for_load_state()
     summary_link = page.locator('.messages a[href="#id_code"]')
     assert "did not match" in summary_link.inner_text()
-    assert_no_axe_violations(page)
+    assert_no_axe_violations(settled(page))
 
     device = TOTPDevice.objects.get(user=user, confirmed=False)
     device.throttling_failure_count = 0
@@ -56,7 +76,7 @@ def test_setting_up_and_signing_in_with_a_code(page, demo_site, settings, assert
     page.keyboard.press("Enter")
     page.wait_for_url("**/admin/two-factor/backup-codes/**")
     assert page.locator(".two-factor__codes li").count() == 10
-    assert_no_axe_violations(page)
+    assert_no_axe_violations(settled(page))
     page.get_by_role("link", name="I have saved them: continue").click()
     page.wait_for_url(demo_site.url + "/admin/")
     assert csp_violations(page) == []
@@ -65,7 +85,7 @@ def test_setting_up_and_signing_in_with_a_code(page, demo_site, settings, assert
     page.context.clear_cookies()
     sign_in(page, demo_site.url, "frankie")
     page.wait_for_url("**/admin/two-factor/verify/**")
-    assert_no_axe_violations(page)
+    assert_no_axe_violations(settled(page))
     device.refresh_from_db()
     page.fill("#id_code", code_for(device, drift=1))
     page.keyboard.press("Enter")
