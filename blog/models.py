@@ -18,6 +18,7 @@ from wagtail.search import index
 
 from blog import reading
 from blog.blocks import ArticleStreamBlock
+from practice.blocks import BodyHeading, anchors_by_block_id
 
 ARTICLES_PER_PAGE = 10
 RELATED_ARTICLES = 3
@@ -229,8 +230,17 @@ class ArticlePage(Page):
         return reading.reading_minutes(text=self.plain_text)
 
     @cached_property
+    def headings(self) -> list[BodyHeading]:
+        return reading.article_headings(body=self.body)
+
+    @cached_property
+    def heading_anchors(self) -> dict[str, str]:
+        # HeadingBlock renders its id from this, so the ids always match the table of contents.
+        return anchors_by_block_id(self.headings)
+
+    @cached_property
     def table_of_contents(self) -> list[reading.TocEntry]:
-        return reading.table_of_contents(body=self.body)
+        return reading.table_of_contents(headings=self.headings)
 
     def get_meta_description(self) -> str:
         return self.search_description or self.summary

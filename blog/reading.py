@@ -6,8 +6,12 @@ from dataclasses import dataclass
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
+from practice.blocks import PAGE_IDS, BodyHeading, body_headings
+
 WORDS_PER_MINUTE = 220
 TOC_MIN_SECTIONS = 3
+# Fixed ids article_page.html adds to base.html's: heading anchors step around them.
+ARTICLE_PAGE_IDS = PAGE_IDS | {"toc-heading", "tags-heading", "author-heading", "related-heading"}
 
 
 @dataclass(frozen=True)
@@ -54,11 +58,18 @@ def reading_minutes(*, text: str) -> int:
     return max(1, math.ceil(len(text.split()) / WORDS_PER_MINUTE))
 
 
-def table_of_contents(*, body) -> list[TocEntry]:
-    """The h2 sections with their anchors, when there are enough of them to be worth a contents list."""
-    entries = [
-        TocEntry(text=block["value"]["text"], anchor=slugify(block["value"]["text"]))
+def article_headings(*, body) -> list[BodyHeading]:
+    """Every heading of an article's body with the id it renders with (see practice.blocks.HeadingBlock)."""
+    # A reflection prompts block titles itself with an id of its own (see its template).
+    reflection_ids = {
+        f"reflection-{slugify(block['value'].get('title') or '')}"
         for block in body.raw_data
-        if block["type"] == "heading" and block["value"].get("level", "h2") == "h2"
-    ]
+        if block["type"] == "reflection_prompts"
+    }
+    return body_headings(body=body, reserved=ARTICLE_PAGE_IDS | reflection_ids)
+
+
+def table_of_contents(*, headings: list[BodyHeading]) -> list[TocEntry]:
+    """The h2 sections with their anchors, when there are enough of them to be worth a contents list."""
+    entries = [TocEntry(text=heading.text, anchor=heading.anchor) for heading in headings if heading.level == "h2"]
     return entries if len(entries) >= TOC_MIN_SECTIONS else []

@@ -1,10 +1,90 @@
 """StreamField blocks shared by the practice's pages: content, not layout."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import chain, count
+
 from django.utils.text import slugify
 from wagtail import blocks
 from wagtail.images.blocks import ImageBlock
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul"]
+
+# Ids base.html (and the footer form it includes) puts on every page. A heading taking one would
+# break the skip link or a footer label, so heading anchors step around them.
+PAGE_IDS = frozenset(
+    {
+        "main",
+        "crisis-heading",
+        "footer-contact",
+        "footer-visit",
+        "footer-more",
+        "newsletter-signup-heading",
+        "footer-newsletter-email",
+        "footer-newsletter-first-name",
+        "footer-newsletter-website",
+        "footer-newsletter-consent",
+    }
+)
+# A standard page's body may also hold the Good Faith Estimate notice, whose id is fixed. Reserved
+# whether or not the block is there, so adding the notice never renames a heading's anchor.
+STANDARD_PAGE_IDS = PAGE_IDS | {"good-faith-estimate"}
+# The anchor of a heading whose text gives no slug ("???", only emoji).
+FALLBACK_ANCHOR = "section"
+
+
+def unique_anchors(texts: Iterable[str], *, reserved: Iterable[str] = ()) -> list[str]:
+    """The ids of a page's headings, in order: the text's slug, `-2`, `-3`… for repeats, "section" for no slug.
+
+    The same texts always give the same ids. A heading keeps its plain slug unless an earlier one (or a
+    reserved page id) already has it, and a suffixed or fallback id never takes another heading's own
+    slug, so links to existing sections keep working when a repeat is added before or after them.
+    """
+    slugs = [slugify(text) for text in texts]
+    own_slugs = {slug for slug in slugs if slug}
+    taken = set(reserved)
+    anchors = []
+    for slug in slugs:
+        if slug and slug not in taken:
+            anchor = slug
+        else:
+            base = slug or FALLBACK_ANCHOR
+            candidates = chain([] if slug else [base], (f"{base}-{n}" for n in count(2)))
+            anchor = next(c for c in candidates if c not in taken and c not in own_slugs)
+        taken.add(anchor)
+        anchors.append(anchor)
+    return anchors
+
+
+@dataclass(frozen=True)
+class BodyHeading:
+    """A heading block of a StreamField body and the id it renders with."""
+
+    block_id: str | None
+    text: str
+    level: str
+    anchor: str
+
+
+def body_headings(*, body, reserved: Iterable[str] = PAGE_IDS) -> list[BodyHeading]:
+    """Every heading (h2 and h3) of a body, in order, with unique anchors. Reads raw data: nothing is fetched."""
+    heading_types = {name for name, block in body.stream_block.child_blocks.items() if isinstance(block, HeadingBlock)}
+    raw_headings = [item for item in body.raw_data if item["type"] in heading_types]
+    texts = [item["value"].get("text") or "" for item in raw_headings]
+    return [
+        BodyHeading(
+            block_id=item.get("id"),
+            text=text,
+            level=item["value"].get("level") or "h2",
+            anchor=anchor,
+        )
+        for item, text, anchor in zip(raw_headings, texts, unique_anchors(texts, reserved=reserved), strict=True)
+    ]
+
+
+def anchors_by_block_id(headings: Iterable[BodyHeading]) -> dict[str, str]:
+    """What a page exposes as `heading_anchors`, for HeadingBlock to look its id up by stream block id."""
+    return {heading.block_id: heading.anchor for heading in headings if heading.block_id}
 
 
 class HeadingBlock(blocks.StructBlock):
@@ -21,9 +101,21 @@ class HeadingBlock(blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
-        # A stable anchor: the same heading text always gives the same id.
-        context["anchor"] = slugify(value["text"])
+        context["anchor"] = self.anchor(value, parent_context or {})
         return context
+
+    def anchor(self, value, parent_context) -> str:
+        """The heading's id, as the page computed it for the whole body, so it matches the contents list.
+
+        `{% include_block %}` passes the page and, for a stream child, its block `id`. A page whose body
+        holds headings exposes `heading_anchors` ({block id: anchor}, see `anchors_by_block_id`).
+        Rendered on its own (no page, or a block the page doesn't know), the heading falls back to its slug.
+        """
+        page_anchors = getattr(parent_context.get("page"), "heading_anchors", None) or {}
+        block_id = parent_context.get("id")
+        if isinstance(block_id, str) and block_id in page_anchors:
+            return page_anchors[block_id]
+        return unique_anchors([value["text"]])[0]
 
 
 class QuoteBlock(blocks.StructBlock):

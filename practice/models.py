@@ -3,6 +3,7 @@
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.functional import cached_property
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -10,7 +11,13 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from practice.blocks import RICH_TEXT_FEATURES, StandardStreamBlock
+from practice.blocks import (
+    RICH_TEXT_FEATURES,
+    STANDARD_PAGE_IDS,
+    StandardStreamBlock,
+    anchors_by_block_id,
+    body_headings,
+)
 
 DEFAULT_CRISIS_NOTICE = (
     "This website and its forms are not monitored for emergencies. "
@@ -84,6 +91,11 @@ class StandardPage(Page):
 
     class Meta:
         verbose_name = "standard page"
+
+    @cached_property
+    def heading_anchors(self) -> dict[str, str]:
+        # HeadingBlock renders its id from this: unique on the page, whatever the headings say.
+        return anchors_by_block_id(body_headings(body=self.body, reserved=STANDARD_PAGE_IDS))
 
 
 class SocialLinkBlock(blocks.StructBlock):
