@@ -5,6 +5,7 @@ import copy
 from wagtail import blocks
 from wagtail.images.blocks import ImageBlock, ImageChooserBlock
 
+from blog import reading
 from practice.blocks import RICH_TEXT_FEATURES, CallToActionBlock, HeadingBlock, QuoteBlock
 
 
@@ -63,6 +64,14 @@ class ReflectionPromptsBlock(blocks.StructBlock):
         icon = "list-ul"
         label = "Reflection prompts"
         template = "blocks/article_reflection_prompts_block.html"
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        block_id = (parent_context or {}).get("id")
+        context["anchor"] = reading.reflection_anchor(
+            block_id=block_id if isinstance(block_id, str) else None, title=value["title"]
+        )
+        return context
 
 
 class VideoLinkBlock(blocks.StructBlock):

@@ -58,11 +58,16 @@ def reading_minutes(*, text: str) -> int:
     return max(1, math.ceil(len(text.split()) / WORDS_PER_MINUTE))
 
 
+def reflection_anchor(*, block_id: str | None, title: str) -> str:
+    """The id of a reflection prompts block's title (its section is labelled by it)."""
+    # The stream block's id keeps apart two blocks with the same title (the default one, often).
+    return f"reflection-{block_id}" if block_id else f"reflection-{slugify(title)}"
+
+
 def article_headings(*, body) -> list[BodyHeading]:
     """Every heading of an article's body with the id it renders with (see practice.blocks.HeadingBlock)."""
-    # A reflection prompts block titles itself with an id of its own (see its template).
     reflection_ids = {
-        f"reflection-{slugify(block['value'].get('title') or '')}"
+        reflection_anchor(block_id=block.get("id"), title=block["value"].get("title") or "")
         for block in body.raw_data
         if block["type"] == "reflection_prompts"
     }

@@ -75,7 +75,7 @@ def test_repeated_empty_and_reserved_headings_get_unique_ids_the_contents_list_l
         ("h2", "section", "???"),
         ("h3", "section-2", "🌱🌱"),
         ("h2", "toc-heading-2", "TOC heading"),
-        ("h2", "reflection-reflection-prompts-2", "Reflection: reflection prompts"),
+        ("h2", "reflection-reflection-prompts", "Reflection: reflection prompts"),
         ("h3", "main-2", "Main"),
     ]
     h2_ids = [id_ for level, id_, _text in body_headings(html) if level == "h2"]
@@ -85,7 +85,29 @@ def test_repeated_empty_and_reserved_headings_get_unique_ids_the_contents_list_l
     soup = BeautifulSoup(html, "html.parser")
     assert soup.select_one("#main").name == "main"
     assert soup.select_one("#toc-heading").get_text() == "In this article"
-    assert soup.select_one("#reflection-reflection-prompts").get_text() == "Reflection prompts"
+    reflection = soup.select_one("section.reflection")
+    assert reflection.select_one(f"#{reflection['aria-labelledby']}").get_text() == "Reflection prompts"
+
+
+def test_reflection_blocks_with_the_same_title_are_each_labelled_by_their_own(client, article_index, practice_details):
+    prompts = {"title": "Reflection prompts", "intro": "", "prompts": ["Who helps?"]}
+    body = [
+        heading("Reflection prompts"),
+        ("reflection_prompts", prompts),
+        heading("Later"),
+        ("reflection_prompts", prompts),
+    ]
+    page = publish(ArticlePageFactory(parent=article_index, slug="two-reflections", body=body))
+
+    html = render(client, page)
+
+    assert duplicate_ids(html) == []
+    sections = BeautifulSoup(html, "html.parser").select("section.reflection")
+    labels = [section["aria-labelledby"] for section in sections]
+    assert len(set(labels)) == 2
+    for section, label in zip(sections, labels, strict=True):
+        assert section.select_one(".reflection__title")["id"] == label
+    assert body_headings(html)[0] == ("h2", "reflection-prompts", "Reflection prompts")
 
 
 def test_anchors_are_the_same_on_every_render_and_the_first_of_a_repeat_keeps_its_plain_slug(
