@@ -67,6 +67,8 @@ class ParsedArticle:
     body: list[dict]
     date: datetime.date | None = None
     tags: list[str] = field(default_factory=list)
+    # The images of the old page (their addresses), which the importer never fetches: say so.
+    images_left_out: list[str] = field(default_factory=list)
 
 
 # Reading files
@@ -232,7 +234,13 @@ def _walk(node: Tag, elements: list[Element]) -> None:
             _walk(child, elements)
 
 
-def _elements_from_html(markup: str) -> tuple[str, datetime.date | None, list[Element]]:
+def _image_addresses(node: Tag) -> list[str]:
+    addresses = [img.get("src") or img.get("alt") or "" for img in node.find_all("img")]
+    # Printed to a terminal: no control characters (escape sequences) from the file, and not too long.
+    return [re.sub(r"[\x00-\x1f\x7f]", "", address)[:200] or "(an image without an address)" for address in addresses]
+
+
+def _elements_from_html(markup: str) -> tuple[str, datetime.date | None, list[Element], list[str]]:
     soup = BeautifulSoup(markup, "html.parser")
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
@@ -248,20 +256,22 @@ def _elements_from_html(markup: str) -> tuple[str, datetime.date | None, list[El
     content = root.find(class_=re.compile(r"(entry|post|article|blog-item)-content|sqs-block-content")) or root
     elements: list[Element] = []
     _walk(content, elements)
-    return title, date, elements
+    return title, date, elements, _image_addresses(content)
 
 
 def parse_html(text: str) -> ParsedArticle:
-    title, date, elements = _elements_from_html(text)
+    title, date, elements, images = _elements_from_html(text)
     if not title:
         raise ArticleImportError("no title found (no <h1> or <title>).")
-    return _build(title=title, elements=elements, date=date)
+    article = _build(title=title, elements=elements, date=date)
+    article.images_left_out = images
+    return article
 
 
 def parse_markdown(text: str) -> ParsedArticle:
     post = frontmatter.loads(text)
     rendered = markdown.markdown(post.content, output_format="html")
-    heading_title, _, elements = _elements_from_html(f"<article>{rendered}</article>")
+    heading_title, _, elements, images = _elements_from_html(f"<article>{rendered}</article>")
     title = str(post.get("title") or heading_title).strip()
     if not title:
         raise ArticleImportError("no title found (no front matter title and no # heading).")
@@ -277,6 +287,7 @@ def parse_markdown(text: str) -> ParsedArticle:
         tags = [tag.strip() for tag in tags.split(",")]
     article = _build(title=title, elements=elements, date=date)
     article.tags = [str(tag) for tag in tags if str(tag).strip()]
+    article.images_left_out = images
     return article
 
 

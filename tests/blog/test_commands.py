@@ -94,6 +94,25 @@ def test_html_import_keeps_structure_reads_time_and_sanitises(index):
     assert [bt for bt, _ in blocks(page)][-2:] == ["reflection_prompts", "call_to_action"]
 
 
+def test_images_of_the_old_page_are_left_out_and_listed(index, tmp_path):
+    output = run(FIXTURES / "when-holidays-are-hard.html")
+    assert "1 image left out" in output
+    assert "https://old-site.example/wp-content/uploads/candle.jpg" in output
+    assert "<img" not in str(ArticlePage.objects.get().body.raw_data)
+
+    markdown = tmp_path / "with-pictures.md"
+    markdown.write_text("# Pictures\n\nA first paragraph.\n\n![A lake](lake.jpg) Calm water.\n\n![](a-b.png)\n")
+    output = run(markdown, "--dry-run")
+    assert "2 images left out" in output
+    assert "    lake.jpg" in output and "    a-b.png" in output
+    assert "rich text: A first paragraph." in output
+
+    hostile = tmp_path / "hostile.html"
+    hostile.write_text('<h1>Hostile</h1><p>Words.</p><img src="x\x1b[2J.png">')
+    output = run(hostile, "--dry-run")
+    assert "    x[2J.png" in output and "\x1b" not in output  # no terminal escape sequences
+
+
 def test_dry_run_prints_the_outline_and_changes_nothing(index):
     output = run(FIXTURES / "slowing-down.txt", "--dry-run")
     assert "h2: Why rest feels so uncomfortable" in output

@@ -50,6 +50,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  summary: {article.summary}")
                 for line in outline(article):
                     self.stdout.write(f"  - {line}")
+                self._images_left_out(article)
             return
 
         parent = self._parent(options["parent"])
@@ -77,6 +78,20 @@ class Command(BaseCommand):
             self.stdout.write(f"  Edit: {edit_url}")
             if result.redirect is not None:
                 self.stdout.write(f"  Redirect: {result.redirect.old_path} → {page.url}")
+            self._images_left_out(article)
+
+    def _images_left_out(self, article) -> None:
+        if not article.images_left_out:
+            return
+        count = len(article.images_left_out)
+        self.stdout.write(
+            self.style.WARNING(
+                f"  {count} image{'s' if count != 1 else ''} left out (nothing is fetched from the old site): "
+                "upload the ones to keep under Images and add them with an Image block."
+            )
+        )
+        for address in article.images_left_out:
+            self.stdout.write(f"    {address}")
 
     def _parent(self, slug: str) -> ArticleIndexPage:
         indexes = ArticleIndexPage.objects.all()
