@@ -3,8 +3,8 @@
 tests/scheduling/test_admin.py runs the appointment-request rows; tests/reliability/test_permission_matrix.py
 runs every other viewset's rows and checks that no admin URL of any viewset is missing from the matrix.
 Roles follow the scheduling issue: the front desk works appointment requests and cannot see subscribers; the
-clinician also views subscribers and mailings; an editor without these permissions sees none of it;
-superusers may do everything the viewsets allow anyone to do.
+clinician also views subscribers and mailings and keeps the People (article authors) up to date; an
+editor without these permissions sees none of it; superusers may do everything the viewsets allow anyone to do.
 """
 
 from dataclasses import dataclass
@@ -15,6 +15,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from blog.models import Person
 from newsletter.models import Mailing, Subscriber
 from scheduling.models import AppointmentRequest, Status
 from tests.newsletter.factories import MailingFactory, SubscriberFactory
@@ -27,9 +28,11 @@ SECRETS = {
     "appointment_requests": "Private Person",
     "newsletter_subscribers": "private.reader@example.com",
     "newsletter_mailings": "Private mailing subject",
+    "wagtailsnippets_blog_person": "Unpublished Author",
 }
 REQUEST_STAFF = frozenset({"front_desk", "clinician", "superuser"})
 NEWSLETTER_VIEWERS = frozenset({"clinician", "superuser"})
+PEOPLE_EDITORS = frozenset({"clinician", "superuser"})
 SUPERUSER = frozenset({"superuser"})
 NO_ONE = frozenset()
 
@@ -107,8 +110,35 @@ MATRIX = [
             ("delete", NO_ONE, "POST"),
         ],
     ),
+    *_urls(
+        "wagtailsnippets_blog_person",
+        [
+            ("list", PEOPLE_EDITORS),
+            ("list_results", PEOPLE_EDITORS),
+            ("add", PEOPLE_EDITORS),
+            ("add", PEOPLE_EDITORS, "POST"),
+            ("copy", PEOPLE_EDITORS),
+            ("edit", PEOPLE_EDITORS),
+            ("edit", PEOPLE_EDITORS, "POST"),
+            ("history", PEOPLE_EDITORS),
+            ("history_results", PEOPLE_EDITORS),
+            ("usage", PEOPLE_EDITORS),
+            ("delete", PEOPLE_EDITORS),
+            ("delete", PEOPLE_EDITORS, "POST"),
+        ],
+    ),
 ]
-OBJECT_URLS = {"inspect", "edit", "history", "history_results", "usage", "delete", "send_confirmation", "send_test"}
+OBJECT_URLS = {
+    "inspect",
+    "edit",
+    "copy",
+    "history",
+    "history_results",
+    "usage",
+    "delete",
+    "send_confirmation",
+    "send_test",
+}
 
 
 def matrix_rows(*viewsets: str, exclude: tuple[str, ...] = ()) -> list[AdminUrl]:
@@ -132,6 +162,8 @@ def _object_make(viewset: str):
         )
     if viewset == "newsletter_subscribers":
         return SubscriberFactory(email=SECRETS[viewset])
+    if viewset == "wagtailsnippets_blog_person":
+        return Person.objects.create(name=SECRETS[viewset], bio="Writes about grief.")
     return MailingFactory(subject=SECRETS[viewset])
 
 
@@ -142,6 +174,8 @@ def _body(response) -> bytes:
 def _post_data(row: AdminUrl) -> dict:
     if row.viewset == "appointment_requests" and row.name == "edit":
         return {"status": "contacted", "assigned_to": "", "scheduled_for": "", "internal_notes": "Called back"}
+    if row.viewset == "wagtailsnippets_blog_person" and row.name in {"add", "edit"}:
+        return {"name": "Changed", "credentials": "", "photo": "", "bio": ""}
     if row.name in {"add", "edit"}:
         return {"first_name": "Changed", "subject": "Changed", "email": "added@example.com"}
     return {}
@@ -158,11 +192,12 @@ def _changed(row: AdminUrl, obj) -> bool:
         return (
             Subscriber.objects.filter(email="added@example.com").exists()
             or Mailing.objects.filter(subject="Changed").exists()
+            or Person.objects.filter(name="Changed").exists()
         )
     obj.refresh_from_db()
     if isinstance(obj, AppointmentRequest):
         return obj.internal_notes == "Called back"
-    return getattr(obj, "first_name", None) == "Changed" or getattr(obj, "subject", None) == "Changed"
+    return any(getattr(obj, field, None) == "Changed" for field in ("first_name", "subject", "name"))
 
 
 def assert_admin_access(client, *, row: AdminUrl, role: str, capture_on_commit) -> None:

@@ -276,3 +276,17 @@ def test_the_admin_icons_and_translations_load_before_the_second_factor(client, 
     assert client.get("/admin/sprite/").status_code == 200
     assert client.get("/admin/jsi18n/").status_code == 200
     assert client.get("/admin/")["Location"].startswith(VERIFY)
+
+
+@pytest.mark.parametrize("url", [SETUP, VERIFY, BACKUP])
+def test_the_two_factor_pages_are_for_signed_in_staff_only(client, required, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+    # Someone with an account but no access to the admin (a reader who once had one, say).
+    outsider = UserFactory(username="outsider")
+    client.force_login(outsider)
+    response = client.get(url)
+    assert response.status_code in (302, 403)
+    assert not TOTPDevice.objects.filter(user=outsider).exists()

@@ -10,7 +10,12 @@ from tests.permissions import MATRIX, ROLES, assert_admin_access, matrix_rows
 
 pytestmark = pytest.mark.django_db
 
-ADMIN_VIEWSETS = ("appointment_requests", "newsletter_subscribers", "newsletter_mailings")
+ADMIN_VIEWSETS = (
+    "appointment_requests",
+    "newsletter_subscribers",
+    "newsletter_mailings",
+    "wagtailsnippets_blog_person",
+)
 
 
 @pytest.mark.parametrize("row", matrix_rows(exclude=("appointment_requests",)), ids=str)
