@@ -1,0 +1,41 @@
+"""django-tasks-db's `db_worker`, kept running through a database restart or failover.
+
+The worker polls the database; if PostgreSQL is unreachable at that moment
+(restarting, failing over, a dropped connection), django-tasks-db's loop
+raises and the process exits, and nothing queued runs until a supervisor
+starts it again. This command (first in INSTALLED_APPS, so `manage.py
+db_worker` is this one, with every option of the original) waits and starts
+the loop again instead, backing off up to 30 seconds. Tasks are claimed in the
+database, so nothing is run twice; a task whose result could not be recorded
+while the database was away stays as django-tasks-db left it.
+"""
+
+import logging
+import time
+
+from django.db import close_old_connections
+from django.db.utils import InterfaceError, OperationalError
+from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
+
+logger = logging.getLogger(__name__)
+
+FIRST_WAIT_SECONDS = 1.0
+LONGEST_WAIT_SECONDS = 30.0
+
+
+class Command(DatabaseWorkerCommand):
+    help = DatabaseWorkerCommand.help + " Keeps running while the database is briefly unreachable."
+
+    def handle(self, *args, **options):
+        wait = FIRST_WAIT_SECONDS
+        while True:
+            try:
+                return super().handle(*args, **options)
+            except (OperationalError, InterfaceError) as error:
+                # The error's class only: its text names hosts and ports, and nothing else is useful here.
+                logger.warning(
+                    "Database unreachable (%s); the task worker starts again in %.0f s.", type(error).__name__, wait
+                )
+                close_old_connections()  # the broken connection goes; the next loop opens a new one
+                time.sleep(wait)
+                wait = min(wait * 2, LONGEST_WAIT_SECONDS)
