@@ -279,6 +279,7 @@ AXES_SENSITIVE_PARAMETERS = ["password"]
 # Axes would log every failed attempt with its username and address: personal
 # data stays out of the logs (the attempts are in the admin's database table).
 AXES_VERBOSE = False
+AXES_CLIENT_STR_CALLABLE = "practice.client_ip.axes_log_description"
 
 # Admin second factor: a code from an authenticator app (TOTP, django-otp) after
 # the password, with single-use backup codes (practice.two_factor). Required of

@@ -73,3 +73,14 @@ def test_failed_attempts_never_store_the_password(client, editor):
     attempt(client, "meaghan", "my-secret-guess")
     record = AccessAttempt.objects.get()
     assert "my-secret-guess" not in record.post_data
+
+
+def test_failed_sign_ins_and_lockouts_log_no_username_or_address(client, editor, settings, caplog):
+    caplog.set_level("INFO")
+    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+        attempt(client, "meaghan", "wrong", ip="203.0.113.9")
+
+    assert "AXES" in caplog.text  # the events are logged...
+    assert "meaghan" not in caplog.text  # ...without who
+    assert "203.0.113.9" not in caplog.text  # ...or from where
+    assert AccessAttempt.objects.filter(username="meaghan", ip_address="203.0.113.9").exists()  # that stays here
