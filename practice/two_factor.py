@@ -28,7 +28,6 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
@@ -36,6 +35,7 @@ from django_otp import user_has_device
 from django_otp import verify_token as otp_verify_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from wagtail.admin.utils import get_valid_next_url_from_request
 
 AUTHENTICATOR_NAME = "Authenticator app"
 BACKUP_NAME = "Backup codes"
@@ -53,10 +53,6 @@ _TOTP_CODE = re.compile(r"\d{6}")
 _BACKUP_CODE = re.compile(r"[a-z2-7]{8}")
 
 
-def two_factor_applies(user) -> bool:
-    return settings.ADMIN_TWO_FACTOR_REQUIRED or user_has_device(user)
-
-
 class AdminTwoFactorMiddleware:
     """Sends a signed-in, unverified staff member to verify (or set up) their second factor."""
 
@@ -72,9 +68,12 @@ class AdminTwoFactorMiddleware:
         if request.resolver_match.url_name in EXEMPT_URL_NAMES:
             return None
         user = request.user
-        if not user.is_authenticated or user.is_verified() or not two_factor_applies(user):
+        if not user.is_authenticated or user.is_verified():
             return None
-        target = "two_factor_verify" if user_has_device(user) else "two_factor_setup"
+        has_device = user_has_device(user)
+        if not (settings.ADMIN_TWO_FACTOR_REQUIRED or has_device):
+            return None
+        target = "two_factor_verify" if has_device else "two_factor_setup"
         return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
 
 
@@ -102,12 +101,7 @@ class CodeForm(forms.Form):
 
 
 def _next_url(request) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return reverse("wagtailadmin_home")
+    return get_valid_next_url_from_request(request) or reverse("wagtailadmin_home")
 
 
 def _throttled_message(device) -> str | None:
@@ -258,10 +252,8 @@ def backup_codes(request):
 
 
 def account_menu_item(request) -> dict:
-    return {
-        "url": reverse("two_factor_backup_codes" if user_has_device(request.user) else "two_factor_setup"),
-        "label": "Two-factor sign-in",
-        "help_text": "Your authenticator app and backup codes."
-        if user_has_device(request.user)
-        else "Ask for a code from an authenticator app after your password.",
-    }
+    if user_has_device(request.user):
+        url, help_text = reverse("two_factor_backup_codes"), "Your authenticator app and backup codes."
+    else:
+        url, help_text = reverse("two_factor_setup"), "Ask for a code from an authenticator app after your password."
+    return {"url": url, "label": "Two-factor sign-in", "help_text": help_text}
