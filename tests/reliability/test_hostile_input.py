@@ -42,7 +42,7 @@ from tests.reliability.hostile import (
     timing_tokens,
     urlencoded,
 )
-from tests.scheduling.factories import SchedulingPageFactory
+from tests.scheduling.factories import VALID_APPOINTMENT, SchedulingPageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -282,29 +282,7 @@ def test_unsubscribe_link_survives_tampering_and_only_the_genuine_link_unsubscri
 
 # The appointment request form
 
-APPOINTMENT = {
-    "name": "Jordan Rivers",
-    "preferred_name": "Jo",
-    "pronouns": "they/them",
-    "email": "jordan@client.example",
-    "phone": "(303) 555-0147",
-    "contact_method": "text",
-    "voicemail_ok": "no",
-    "acknowledgement_ok": "yes",
-    "sessions_for": "individual",
-    "client_type": "new",
-    "session_format": "online",
-    "in_colorado": "on",
-    "preferred_times": ["tuesday-evening", "friday-morning"],
-    "availability_note": "Not before 8am",
-    "payment": "self_pay",
-    "insurance_provider": "",
-    "message": "Looking for support with a big life change.",
-    "heard_about": "A friend",
-    "consent": "on",
-    "privacy_acknowledged": "on",
-    "website": "",
-}
+APPOINTMENT = VALID_APPOINTMENT
 # Text the form may accept as it is: hostile content that still reaches the database and the emails.
 TEXT_FIELDS = [
     "name",

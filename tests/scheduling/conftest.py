@@ -1,5 +1,6 @@
 """Fixtures of the scheduling tests: the page, a valid submission, staff in each role."""
 
+import copy
 import time
 
 import pytest
@@ -8,7 +9,7 @@ from django.core import signing
 from django.core.cache import cache
 
 from scheduling.forms import TIMING_SALT
-from tests.scheduling.factories import SchedulingPageFactory, UserFactory
+from tests.scheduling.factories import VALID_APPOINTMENT, SchedulingPageFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -46,30 +47,7 @@ def old_timing_token():
 
 @pytest.fixture
 def valid_post(old_timing_token):
-    return {
-        "name": "Jordan Rivers",
-        "preferred_name": "Jo",
-        "pronouns": "they/them",
-        "email": "jordan@client.example",
-        "phone": "(303) 555-0147",
-        "contact_method": "text",
-        "voicemail_ok": "no",
-        "acknowledgement_ok": "yes",
-        "sessions_for": "individual",
-        "client_type": "new",
-        "session_format": "online",
-        "in_colorado": "on",
-        "preferred_times": ["tuesday-evening", "friday-morning"],
-        "availability_note": "Not before 8am",
-        "payment": "self_pay",
-        "insurance_provider": "",
-        "message": "Looking for support with a big life change.",
-        "heard_about": "A friend",
-        "consent": "on",
-        "privacy_acknowledged": "on",
-        "website": "",
-        "started": old_timing_token,
-    }
+    return copy.deepcopy(VALID_APPOINTMENT) | {"started": old_timing_token}
 
 
 @pytest.fixture

@@ -13,6 +13,31 @@ from scheduling.models import (
     SessionsFor,
 )
 
+# Everything the appointment request form needs (but its signed time-to-submit field), valid.
+VALID_APPOINTMENT = {
+    "name": "Jordan Rivers",
+    "preferred_name": "Jo",
+    "pronouns": "they/them",
+    "email": "jordan@client.example",
+    "phone": "(303) 555-0147",
+    "contact_method": "text",
+    "voicemail_ok": "no",
+    "acknowledgement_ok": "yes",
+    "sessions_for": "individual",
+    "client_type": "new",
+    "session_format": "online",
+    "in_colorado": "on",
+    "preferred_times": ["tuesday-evening", "friday-morning"],
+    "availability_note": "Not before 8am",
+    "payment": "self_pay",
+    "insurance_provider": "",
+    "message": "Looking for support with a big life change.",
+    "heard_about": "A friend",
+    "consent": "on",
+    "privacy_acknowledged": "on",
+    "website": "",
+}
+
 
 class SchedulingPageFactory(wagtail_factories.PageFactory):
     title = "Schedule a first conversation"
