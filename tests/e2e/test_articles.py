@@ -5,25 +5,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.browsing import settle, visit
+
 pytestmark = pytest.mark.e2e
-
-
-def visit(page: Page, url: str):
-    response = page.goto(url)
-    page.wait_for_load_state("networkidle")
-    return response
-
-
-def settle(page: Page) -> None:
-    """Scroll every image into view (lazy ones load only then) and check none is broken."""
-    for image in page.locator("img").all():
-        image.scroll_into_view_if_needed()
-    page.wait_for_function("[...document.images].every((image) => image.complete)")
-    page.wait_for_load_state("networkidle")
-    broken = page.locator("img").evaluate_all(
-        "(images) => images.filter((image) => image.naturalWidth === 0).map((image) => image.currentSrc || image.src)"
-    )
-    assert not broken, f"Images that did not load on {page.url}: {broken}"
 
 
 def test_reader_follows_home_article_tag_related_and_feed(

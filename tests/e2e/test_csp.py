@@ -6,6 +6,7 @@ from wagtail.admin.viewsets import viewsets as admin_viewsets
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from blog.models import ArticlePage
+from tests.e2e import browsing
 
 pytestmark = pytest.mark.e2e
 
@@ -35,9 +36,8 @@ def violations(page):
 
 
 def visit(page, url):
-    response = page.goto(url)
+    response = browsing.visit(page, url)
     assert response.status < 400, f"{url} answered {response.status}"
-    page.wait_for_load_state("networkidle")
 
 
 def test_public_pages_run_without_csp_violations(page, demo_site, violations):

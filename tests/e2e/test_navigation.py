@@ -6,28 +6,11 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.browsing import settle, visit
+
 pytestmark = pytest.mark.e2e
 
 MAIN_NAV = 'nav[aria-label="Main"]'
-
-
-def visit(page: Page, url: str):
-    """Open a URL and wait until the page has finished loading what it asks for."""
-    response = page.goto(url)
-    page.wait_for_load_state("networkidle")
-    return response
-
-
-def settle(page: Page) -> None:
-    """Bring every image into view (lazy ones load only then), wait for them and the network to go quiet."""
-    for image in page.locator("img").all():
-        image.scroll_into_view_if_needed()
-    page.wait_for_function("[...document.images].every((image) => image.complete)")
-    page.wait_for_load_state("networkidle")
-    broken = page.locator("img").evaluate_all(
-        "(images) => images.filter((image) => image.naturalWidth === 0).map((image) => image.currentSrc || image.src)"
-    )
-    assert not broken, f"Images that did not load on {page.url}: {broken}"
 
 
 def test_visitor_navigates_home_about_faq(page: Page, viewport, demo_site, browser_problems, assert_no_axe_violations):

@@ -8,16 +8,11 @@ from django.core import mail
 from playwright.sync_api import Page, expect
 
 from scheduling.models import AppointmentRequest, NotificationKind, Status
+from tests.e2e.browsing import visit
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
-
-
-def visit(page: Page, url: str):
-    response = page.goto(url)
-    page.wait_for_load_state("networkidle")
-    return response
 
 
 def tab_to(page: Page, selector: str, limit: int = 200) -> None:

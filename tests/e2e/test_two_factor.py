@@ -1,11 +1,10 @@
 """Two-factor sign-in in a real browser: set up with the keyboard, then sign in with a code."""
 
-import time
-
 import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests.e2e.browsing import wait_until
 from tests.e2e.test_csp import RECORD_VIOLATIONS
 from tests.scheduling.factories import UserFactory
 
@@ -23,14 +22,6 @@ def sign_in(page, site_url: str, username: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.keyboard.press("Enter")
-
-
-def wait_until(page, expression: str, timeout: float = 5.0) -> None:
-    # Polled from here: Playwright's wait_for_function evaluates a string, which the admin's CSP forbids.
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
-        assert time.monotonic() < deadline, f"still false after {timeout} s: {expression}"
-        page.wait_for_timeout(50)
 
 
 def settled(page):
