@@ -290,3 +290,21 @@ def test_the_two_factor_pages_are_for_signed_in_staff_only(client, required, url
     response = client.get(url)
     assert response.status_code in (302, 403)
     assert not TOTPDevice.objects.filter(user=outsider).exists()
+
+
+def test_setting_it_up_by_choice_offers_a_way_back(client, settings, staff):
+    settings.ADMIN_TWO_FACTOR_REQUIRED = False
+    sign_in(client, staff)
+    html = client.get(SETUP, {"next": "/admin/pages/"}).content.decode()
+    assert re.search(r'<a class="button button-secondary" href="/admin/pages/">Not now, back to the admin</a>', html)
+    assert 'action="/admin/logout/"' not in html.split("<main", 1)[1].split("</main>")[0]
+
+    foreign = client.get(SETUP, {"next": "https://elsewhere.example/"}).content.decode()
+    assert 'href="/admin/">Not now, back to the admin</a>' in foreign
+
+
+def test_when_required_the_only_way_out_of_setup_is_signing_out(client, required, staff):
+    sign_in(client, staff)
+    main = client.get(SETUP).content.decode().split("<main", 1)[1].split("</main>")[0]
+    assert "Not now" not in main
+    assert re.search(r'<form action="/admin/logout/" method="post">', main)
