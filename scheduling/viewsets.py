@@ -196,7 +196,7 @@ class AppointmentRequestViewSet(ModelViewSet):
     name = "appointment_requests"
     url_prefix = "appointment-requests"
     icon = "date"
-    menu_label = "Appointment requests"
+    menu_label = "Requests"  # Short enough for the sidebar with its count; the pages say "Appointment requests".
     menu_order = 150
     add_to_admin_menu = True
     add_to_reference_index = False

@@ -110,7 +110,9 @@ def test_visitor_requests_an_appointment_with_the_keyboard_on_a_phone(
     assert [m.subject for m in mail.outbox] == ["New appointment request", mail.outbox[1].subject]
 
 
-def test_front_desk_schedules_a_request_and_sends_the_confirmation(page: Page, demo_site, browser_problems):
+def test_front_desk_schedules_a_request_and_sends_the_confirmation(
+    page: Page, demo_site, browser_problems, assert_no_axe_violations
+):
     from tests.scheduling.factories import AppointmentRequestFactory, UserFactory
 
     # The flush after earlier transactional tests removed the group the migration made: rebuild it.
@@ -130,10 +132,11 @@ def test_front_desk_schedules_a_request_and_sends_the_confirmation(page: Page, d
     page.fill("#id_password", "correct-horse-battery")
     page.keyboard.press("Enter")
     page.wait_for_load_state("networkidle")
-    expect(page.get_by_role("link", name="Appointment requests (2)")).to_be_visible()
+    expect(page.get_by_role("link", name="Requests (2)", exact=True)).to_be_visible()
     expect(page.locator("#appointment-requests-section")).to_contain_text("New, waiting for the front desk")
+    assert_no_axe_violations(page)
 
-    page.get_by_role("link", name="Appointment requests (2)").click()
+    page.get_by_role("link", name="Requests (2)", exact=True).click()
     page.get_by_role("link", name="Casey Lane").click()
     expect(page.locator("#id_status")).to_be_visible()
     page.select_option("#id_status", "scheduled")

@@ -11,6 +11,7 @@ from icalendar import Calendar
 from wagtail.models import ModelLogEntry
 
 from scheduling.models import AppointmentRequest, SessionFormat, Status
+from tests.dashboard import panel_rows
 from tests.permissions import ROLES, assert_admin_access, matrix_rows
 from tests.scheduling.factories import AppointmentRequestFactory
 
@@ -100,20 +101,23 @@ def test_menu_label_carries_the_count_of_new_requests(client, front_desk_user):
     AppointmentRequestFactory(status=Status.CONTACTED)
     client.force_login(front_desk_user)
     html = client.get(reverse("wagtailadmin_home")).content.decode()
-    assert "Appointment requests (3)" in html
+    assert "Requests (3)" in html
 
 
 def test_dashboard_panel_summarises_the_queue(client, front_desk_user, settings):
-    AppointmentRequestFactory.create_batch(2)
+    oldest, _ = AppointmentRequestFactory.create_batch(2)
+    AppointmentRequest.objects.filter(pk=oldest.pk).update(created_at=timezone.now() - timedelta(days=2, hours=3))
     due = AppointmentRequestFactory(status=Status.CLOSED)
     AppointmentRequest.objects.filter(pk=due.pk).update(updated_at=timezone.now() - timedelta(days=360))
     client.force_login(front_desk_user)
-    response = client.get(reverse("wagtailadmin_home"))
-    panel = response.content.decode().split('id="appointment-requests-section"', 1)[1]
-    assert "New, waiting for the front desk" in panel
-    assert '?status=new">2</a>' in panel
-    assert "Received in the last 7 days</dt><dd>3</dd>" in panel
-    assert "Deleted in the next 14 days" in panel and "</dt><dd>1</dd>" in panel
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert panel_rows(html, "appointment-requests") == {
+        "New, waiting for the front desk": "2",
+        "Oldest waiting": "2 days",
+        "Received in the last 7 days": "3",
+        "Deleted in the next 14 days (no change for 365 days, or spam for 30)": "1",
+    }
+    assert '?status=new">2</a>' in html
 
 
 # Inspect, triage, history
@@ -287,4 +291,5 @@ def test_menu_and_panel_are_hidden_without_the_permission(client, editor_user):
     AppointmentRequestFactory()
     client.force_login(editor_user)
     html = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "appointment-requests" not in html  # Neither the menu item (its name and URL) nor the panel.
     assert "Appointment requests" not in html
