@@ -146,6 +146,15 @@ class AppointmentRequestInspectView(InspectView):
         services.appointment_request_view_log(appointment_request=self.object, user=request.user)
         return super().get(request, *args, **kwargs)
 
+    def get_field_display_value(self, field_name, field):
+        """Read as the front desk speaks: "Yes"/"No" rather than True/False, a dash rather than None."""
+        value = super().get_field_display_value(field_name, field)
+        if isinstance(value, bool):
+            return "Yes" if value else "No"
+        if value is None or value == "":
+            return "—"
+        return value
+
     def get_preferred_times_display_value(self):
         return self.object.preferred_times_display()
 

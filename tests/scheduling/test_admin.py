@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -7,6 +8,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from icalendar import Calendar
 from wagtail.models import ModelLogEntry
 
@@ -121,6 +123,21 @@ def test_dashboard_panel_summarises_the_queue(client, front_desk_user, settings)
 
 
 # Inspect, triage, history
+
+
+def test_inspect_reads_yes_no_and_a_dash_for_what_is_empty(client, front_desk_user):
+    appointment_request = AppointmentRequestFactory(voicemail_ok=False, acknowledgement_ok=True, pronouns="")
+    client.force_login(front_desk_user)
+    html = client.get(url("inspect", appointment_request.pk)).content.decode()
+    fields = {
+        " ".join(strip_tags(label).split()): " ".join(strip_tags(value).split())
+        for label, value in re.findall(r"<dt[^>]*>(.*?)</dt>\s*<dd[^>]*>(.*?)</dd>", html, re.DOTALL)
+    }
+    assert fields["Voicemail mentioning the practice is OK"] == "No"
+    assert fields["Wants an email confirming receipt"] == "Yes"
+    assert fields["Pronouns"] == "—"
+    assert fields["Attested being in Colorado for online sessions at"] == "—"
+    assert not {"True", "False", "None", ""} & set(fields.values())
 
 
 def test_inspect_shows_the_request_escaped_and_logs_the_view(client, front_desk_user):
