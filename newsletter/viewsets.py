@@ -14,6 +14,7 @@ from wagtail.permission_policies.base import ModelPermissionPolicy
 
 from newsletter import services
 from newsletter.models import Mailing, Subscriber
+from practice.admin_views import ReadableInspectView
 
 
 class LimitedPermissionPolicy(ModelPermissionPolicy):
@@ -56,6 +57,7 @@ class SubscriberViewSet(ModelViewSet):
     menu_label = "Subscribers"
     copy_view_enabled = False
     inspect_view_enabled = True
+    inspect_view_class = ReadableInspectView
     delete_view_class = SubscriberDeleteView
     list_display = ["email", "first_name", "status", "created_at", "confirmed_at"]
     list_filter = ["status", "created_at"]
@@ -104,13 +106,15 @@ PROGRESS_LABELS = {
     "deliveries_skipped": "Skipped (unsubscribed before sending)",
 }
 
+INSPECT_LABELS = {"url": "Article address", **PROGRESS_LABELS}
 
-class MailingInspectView(generic.InspectView):
+
+class MailingInspectView(ReadableInspectView):
     def get_object(self, queryset=None):
         return get_object_or_404(Mailing.objects.with_progress(), pk=self.pk)
 
     def get_field_label(self, field_name, field):
-        return PROGRESS_LABELS.get(field_name) or super().get_field_label(field_name, field)
+        return INSPECT_LABELS.get(field_name) or super().get_field_label(field_name, field)
 
     def get_field_display_value(self, field_name, field):
         if field_name in PROGRESS_LABELS:

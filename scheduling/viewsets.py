@@ -18,11 +18,12 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.sidebar import LinkMenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
-from wagtail.admin.views.generic import EditView, IndexView, InspectView
+from wagtail.admin.views.generic import EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from practice.admin_views import ReadableInspectView
 from scheduling import services
 from scheduling.models import AppointmentRequest, SessionFormat, Status
 
@@ -141,19 +142,10 @@ class AppointmentRequestEditView(EditView):
         return context
 
 
-class AppointmentRequestInspectView(InspectView):
+class AppointmentRequestInspectView(ReadableInspectView):
     def get(self, request, *args, **kwargs):
         services.appointment_request_view_log(appointment_request=self.object, user=request.user)
         return super().get(request, *args, **kwargs)
-
-    def get_field_display_value(self, field_name, field):
-        """Read as the front desk speaks: "Yes"/"No" rather than True/False, a dash rather than None."""
-        value = super().get_field_display_value(field_name, field)
-        if isinstance(value, bool):
-            return "Yes" if value else "No"
-        if value is None or value == "":
-            return "—"
-        return value
 
     def get_preferred_times_display_value(self):
         return self.object.preferred_times_display()

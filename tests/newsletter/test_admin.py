@@ -6,7 +6,7 @@ from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
 from newsletter.models import Delivery, Subscriber
-from tests.dashboard import panel_rows
+from tests.admin_html import inspect_fields, panel_rows
 from tests.newsletter.factories import DeliveryFactory, MailingFactory, SubscriberFactory
 
 pytestmark = pytest.mark.django_db
@@ -114,8 +114,26 @@ def test_mailings_listing_shows_progress(admin_client):
     content = admin_client.get(reverse("newsletter_mailings:index")).content.decode()
     assert "Finding calm" in content
     assert "Unknown" in content
-    inspect = admin_client.get(reverse("newsletter_mailings:inspect", args=[mailing.pk]))
-    assert inspect.status_code == 200
+    fields = inspect_fields(
+        admin_client.get(reverse("newsletter_mailings:inspect", args=[mailing.pk])).content.decode()
+    )
+    assert fields["Subject"] == "Finding calm"
+    assert fields["Article address"] == mailing.url
+    assert fields["Page"] == "—"
+    assert fields["Emails in total"] == "3"
+    assert fields["Sent"] == "2"
+    assert fields["Unknown (a worker stopped mid-send; never resent)"] == "1"
+
+
+def test_subscriber_inspect_reads_a_dash_for_what_has_not_happened(admin_client):
+    subscriber = SubscriberFactory(first_name="Robin")
+    fields = inspect_fields(
+        admin_client.get(reverse("newsletter_subscribers:inspect", args=[subscriber.pk])).content.decode()
+    )
+    assert fields["First name"] == "Robin"
+    assert fields["Status"] == "Active"
+    assert fields["Unsubscribed at"] == "—"
+    assert "None" not in fields.values()
 
 
 def test_send_a_test_to_me_sends_to_the_staff_address_only(client, newsletter_viewer, mailoutbox):

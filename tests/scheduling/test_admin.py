@@ -1,6 +1,5 @@
 import csv
 import io
-import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -8,12 +7,11 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 from icalendar import Calendar
 from wagtail.models import ModelLogEntry
 
 from scheduling.models import AppointmentRequest, SessionFormat, Status
-from tests.dashboard import panel_rows
+from tests.admin_html import inspect_fields, panel_rows
 from tests.permissions import ROLES, assert_admin_access, matrix_rows
 from tests.scheduling.factories import AppointmentRequestFactory
 
@@ -129,10 +127,7 @@ def test_inspect_reads_yes_no_and_a_dash_for_what_is_empty(client, front_desk_us
     appointment_request = AppointmentRequestFactory(voicemail_ok=False, acknowledgement_ok=True, pronouns="")
     client.force_login(front_desk_user)
     html = client.get(url("inspect", appointment_request.pk)).content.decode()
-    fields = {
-        " ".join(strip_tags(label).split()): " ".join(strip_tags(value).split())
-        for label, value in re.findall(r"<dt[^>]*>(.*?)</dt>\s*<dd[^>]*>(.*?)</dd>", html, re.DOTALL)
-    }
+    fields = inspect_fields(html)
     assert fields["Voicemail mentioning the practice is OK"] == "No"
     assert fields["Wants an email confirming receipt"] == "Yes"
     assert fields["Pronouns"] == "—"
