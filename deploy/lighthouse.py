@@ -17,7 +17,7 @@ from deploy.localsite import SiteError, step
 DATABASE = "practice_lighthouse"
 # And 11, for the page cache.
 REDIS_DB = 10
-LIGHTHOUSE = "lighthouse@12.8.2"
+LIGHTHOUSE = "lighthouse@13.5.0"
 CATEGORIES = "performance,accessibility,best-practices,seo"
 
 CADDYFILE = """{{
