@@ -23,7 +23,7 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -237,7 +237,7 @@ def release(env: dict) -> None:
 
 SITE_URLS_CODE = """
 import json
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 from wagtail.models import Site
 from blog.models import ArticleIndexPage, ArticlePage
 from scheduling.models import SchedulingPage
@@ -269,6 +269,7 @@ class Response:
     status: int
     headers: http.client.HTTPMessage
     body: bytes
+    seconds: float = 0.0
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name)
@@ -277,18 +278,25 @@ class Response:
     def text(self) -> str:
         return self.body.decode("utf-8", "replace")
 
+    @property
+    def location(self) -> str:
+        """The path a redirect points to (the site may answer with an absolute or a relative URL)."""
+        return urlsplit(self.header("Location") or "").path
+
 
 @dataclass
 class ProxyClient:
     """HTTP to gunicorn as the TLS proxy forwards it: Host, X-Forwarded-Proto/-For, Origin on POSTs.
 
-    Redirects are not followed (checks look at them); cookies the site sets are sent back.
+    Redirects are not followed (checks look at them); cookies the site sets are sent back. A connection
+    that fails raises SiteError, or the OSError itself with `wrap_errors=False` (for callers that count them).
     """
 
     port: int
     client_ip: str = field(default_factory=lambda: f"198.51.100.{secrets.randbelow(254) + 1}")
     cookies: dict = field(default_factory=dict)
     timeout: float = 30
+    wrap_errors: bool = True
 
     def request(self, method: str, path: str, *, body: bytes | None = None, headers: dict | None = None) -> Response:
         all_headers = {
@@ -303,12 +311,17 @@ class ProxyClient:
             all_headers.setdefault("Referer", f"{SITE_URL}{path}")
         if self.cookies:
             all_headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        started = time.monotonic()
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
         try:
             connection.request(method, path, body=body, headers=all_headers)
             raw = connection.getresponse()
-            response = Response(status=raw.status, headers=raw.headers, body=raw.read())
+            response = Response(
+                status=raw.status, headers=raw.headers, body=raw.read(), seconds=time.monotonic() - started
+            )
         except OSError as error:
+            if not self.wrap_errors:
+                raise
             raise SiteError(f"{method} {path}: no answer from gunicorn ({error})") from error
         finally:
             connection.close()
@@ -320,16 +333,9 @@ class ProxyClient:
     def get(self, path: str, **kwargs) -> Response:
         return self.request("GET", path, **kwargs)
 
-    def post(self, path: str, data: list[tuple[str, str]], **kwargs) -> Response:
-        from urllib.parse import urlencode
-
+    def post(self, path: str, data: dict | list[tuple[str, str]], **kwargs) -> Response:
         headers = {"Content-Type": "application/x-www-form-urlencoded", **kwargs.pop("headers", {})}
-        return self.request("POST", path, body=urlencode(data).encode(), headers=headers, **kwargs)
-
-
-def location_path(response: Response) -> str:
-    """The path a redirect points to (the site may answer with an absolute or a relative URL)."""
-    return urlsplit(response.header("Location") or "").path
+        return self.request("POST", path, body=urlencode(data, doseq=True).encode(), headers=headers, **kwargs)
 
 
 class Processes:

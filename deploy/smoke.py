@@ -198,7 +198,7 @@ def check_schedule(client: ProxyClient, env: dict, path: str, mail: localsite.SM
     time.sleep(max(0.0, SCHEDULE_WAIT_SECONDS - (time.monotonic() - shown_at)))
     response = client.post(urlsplit(form.action).path or path, data)
     expect_status(response, 302, f"POST {path} (a valid appointment request)")
-    thanks = localsite.location_path(response)
+    thanks = response.location
     expect(thanks.startswith(path) and thanks != path, f"POST {path} redirected to {thanks}, not its thank-you page")
     expect_status(client.get(thanks), 200, f"GET {thanks} (thank-you page)")
     stored = localsite.shell(
@@ -229,7 +229,7 @@ def check_footer_subscribe(env: dict, port: int, home: Response, mail: localsite
     )
     expect_status(response, 302, "POST /newsletter/subscribe/ (footer form)")
     expect(
-        localsite.location_path(response) == "/newsletter/check-your-inbox/",
+        response.location == "/newsletter/check-your-inbox/",
         f"footer subscribe redirected to {response.header('Location')}, not the check-your-inbox page",
     )
     pending = localsite.shell(

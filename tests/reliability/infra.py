@@ -21,11 +21,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
 
 import psycopg
+
+from deploy.localsite import SITE_HOST, SITE_URL, SITE_URLS_CODE, ProxyClient, Response
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -33,9 +33,6 @@ PG_BIN = Path(os.environ.get("RELIABILITY_PG_BIN", "/usr/lib/postgresql/15/bin")
 # PostgreSQL refuses to run as root; as root, its processes run as this system user.
 PG_OS_USER = "postgres"
 DATABASE = "practice"
-# The public address the (imaginary) TLS proxy serves: requests carry it as Host, with X-Forwarded-Proto.
-SITE_HOST = "localhost"
-SITE_URL = f"https://{SITE_HOST}"
 START_TIMEOUT = 60
 
 
@@ -498,74 +495,13 @@ class Site:
 
 
 @dataclass
-class Response:
-    status: int
-    headers: http.client.HTTPMessage
-    body: bytes
-    seconds: float
-
-    def header(self, name: str) -> str | None:
-        return self.headers.get(name)
-
-    @property
-    def text(self) -> str:
-        return self.body.decode("utf-8", "replace")
-
-    @property
-    def location(self) -> str:
-        return urlsplit(self.header("Location") or "").path
-
-
-@dataclass
-class Client:
-    """One visitor behind the proxy: Host, X-Forwarded-Proto/-For, Origin on POSTs, cookies kept.
-
+class Client(ProxyClient):
+    """One visitor behind the proxy, as the smoke test's client (deploy/localsite.py) but for counting:
     OSError (connection refused or reset, timeout) is raised to the caller, which counts it as a failure.
     """
 
-    port: int
     client_ip: str = "198.51.100.1"
-    cookies: dict = field(default_factory=dict)
-    timeout: float = 30
-
-    def request(self, method: str, path: str, *, body: bytes | None = None, headers: dict | None = None) -> Response:
-        all_headers = {
-            "Host": SITE_HOST,
-            "X-Forwarded-Proto": "https",
-            "X-Forwarded-For": self.client_ip,
-            "Accept-Encoding": "identity",
-            **(headers or {}),
-        }
-        if method == "POST":
-            all_headers.setdefault("Origin", SITE_URL)
-            all_headers.setdefault("Referer", f"{SITE_URL}{path}")
-        if self.cookies:
-            all_headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
-        started = time.monotonic()
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
-        try:
-            connection.request(method, path, body=body, headers=all_headers)
-            raw = connection.getresponse()
-            response = Response(
-                status=raw.status, headers=raw.headers, body=raw.read(), seconds=time.monotonic() - started
-            )
-        finally:
-            connection.close()
-        for set_cookie in response.headers.get_all("Set-Cookie") or []:
-            for name, morsel in SimpleCookie(set_cookie).items():
-                self.cookies[name] = morsel.value
-        return response
-
-    def get(self, path: str) -> Response:
-        return self.request("GET", path)
-
-    def post(self, path: str, data: dict | list) -> Response:
-        return self.request(
-            "POST",
-            path,
-            body=urlencode(data, doseq=True).encode(),
-            headers={"Content-Type": "application/x-www-form-urlencoded"},
-        )
+    wrap_errors: bool = False
 
 
 HIDDEN_INPUT = re.compile(r'<input[^>]*type="hidden"[^>]*>')
@@ -619,19 +555,6 @@ def newsletter_subscribe(client: Client, *, email: str, first_name: str = "Robin
 
 
 # Scenario set-up
-
-
-SITE_URLS_CODE = """
-import json
-from urllib.parse import urlsplit
-from wagtail.models import Site
-from scheduling.models import SchedulingPage
-site = Site.objects.get(is_default_site=True)
-print(json.dumps({
-    "home": urlsplit(site.root_page.get_url()).path,
-    "schedule": urlsplit(SchedulingPage.objects.live().first().get_url()).path,
-}))
-"""
 
 
 class Template:
