@@ -267,7 +267,7 @@ def bench() -> None:
     database_url = localsite.postgres_recreate(DATABASE)
     redis_url = localsite.redis_ensure(db=REDIS_DB)
     scratch = localsite.scratch_dir("practice-bench-")
-    mail = localsite.SMTPSink()
+    mail = localsite.SMTPSink().start()
     env = localsite.production_env(
         database_url=database_url, redis_url=redis_url, media_root=scratch / "media", extra={"EMAIL_URL": mail.url}
     )

@@ -4,6 +4,7 @@
 front with a locally issued certificate (so the site is served over HTTPS as in production, and Caddy sets
 X-Forwarded-Proto/-For itself), and runs Lighthouse from npm with Debian's Chromium on the home page, an
 article and the scheduling page. Prints the scores and anything that cost points. Needs caddy, chromium, npx.
+Lighthouse 13 declares Node >= 22.19; it runs on Debian 12's Node 20 (npx prints an engine warning).
 """
 
 import json
@@ -79,7 +80,7 @@ def lighthouse() -> dict:
     database_url = localsite.postgres_recreate(DATABASE)
     redis_url = localsite.redis_ensure(db=REDIS_DB)
     scratch = localsite.scratch_dir("practice-lighthouse-")
-    mail = localsite.SMTPSink()
+    mail = localsite.SMTPSink().start()
     env = localsite.production_env(
         database_url=database_url, redis_url=redis_url, media_root=scratch / "media", extra={"EMAIL_URL": mail.url}
     )

@@ -8,6 +8,7 @@ proxy does: X-Forwarded-Proto and X-Forwarded-For on every request, Origin on PO
 import http.client
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -18,6 +19,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -133,52 +135,116 @@ def redis_ensure(*, db: int) -> str:
     return f"redis://{REDIS_HOST}:{REDIS_PORT}/{db}"
 
 
+@dataclass
+class ReceivedMail:
+    recipients: list[str]
+    message: EmailMessage
+
+
 class _SMTPHandler(socketserver.StreamRequestHandler):
-    """Just enough SMTP for Django's SMTP backend without TLS or login: every message is kept."""
+    """Just enough SMTP (no TLS, no login) for Django's SMTP backend; keeps every message with its recipients."""
 
     def handle(self):
-        self.wfile.write(b"220 localhost smoke SMTP sink\r\n")
+        sink: SMTPSink = self.server.sink
+        self.wfile.write(b"220 localhost SMTP sink\r\n")
+        recipients: list[str] = []
         while line := self.rfile.readline():
-            command = line.decode("ascii", "replace").strip().upper()
-            if command.startswith("DATA"):
+            command = line.decode("ascii", "replace").strip()
+            verb = command.upper()
+            if verb.startswith("DATA"):
                 self.wfile.write(b"354 end with <CRLF>.<CRLF>\r\n")
                 lines = []
                 while (data := self.rfile.readline()) not in (b".\r\n", b""):
                     lines.append(data[1:] if data.startswith(b"..") else data)
-                self.server.messages.append(message_from_bytes(b"".join(lines), policy=policy.default))
+                if sink.delay:
+                    time.sleep(sink.delay)
+                sink.record(recipients, message_from_bytes(b"".join(lines), policy=policy.default))
+                recipients = []
                 self.wfile.write(b"250 queued\r\n")
-            elif command.startswith("EHLO"):
+            elif verb.startswith("RCPT"):
+                match = re.search(r"<([^>]*)>", command)
+                recipients.append((match.group(1) if match else command[8:]).strip().lower())
+                self.wfile.write(b"250 ok\r\n")
+            elif verb.startswith(("MAIL", "RSET")):
+                recipients = []
+                self.wfile.write(b"250 ok\r\n")
+            elif verb.startswith("EHLO"):
                 self.wfile.write(b"250-localhost\r\n250 8BITMIME\r\n")
-            elif command.startswith("QUIT"):
+            elif verb.startswith("QUIT"):
                 self.wfile.write(b"221 bye\r\n")
                 return
-            else:  # HELO, MAIL, RCPT, RSET, NOOP
+            else:  # HELO, NOOP
                 self.wfile.write(b"250 ok\r\n")
 
 
-class SMTPSink(socketserver.ThreadingTCPServer):
-    """A loopback mail server for the site's SMTP backend, so `check --deploy` sees a real backend."""
-
+class _SMTPServer(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self):
-        super().__init__(("127.0.0.1", 0), _SMTPHandler)
-        self.messages: list[EmailMessage] = []
-        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+class SMTPSink:
+    """A loopback mail server for the site's SMTP backend (so `check --deploy` sees a real backend).
+
+    It keeps its port when stopped (connections are refused) and started again; `delay` slows every
+    message down, as a busy relay would, so a test can act in the middle of a mailing.
+    """
+
+    def __init__(self, *, delay: float = 0.0):
+        self.port = free_port()
+        self.delay = delay
+        self.received: list[ReceivedMail] = []
+        self._lock = threading.Lock()
+        self._server: _SMTPServer | None = None
 
     @property
     def url(self) -> str:
-        return f"smtp://127.0.0.1:{self.server_address[1]}"
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def start(self) -> "SMTPSink":
+        self._server = _SMTPServer(("127.0.0.1", self.port), _SMTPHandler)
+        self._server.sink = self
+        threading.Thread(target=self._server.serve_forever, name="smtp-sink", daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    @property
+    def running(self) -> bool:
+        return self._server is not None
+
+    def record(self, recipients: list[str], message: EmailMessage) -> None:
+        with self._lock:
+            self.received.append(ReceivedMail(recipients=recipients, message=message))
+
+    def count(self) -> int:
+        with self._lock:
+            return len(self.received)
+
+    def per_recipient(self) -> Counter:
+        with self._lock:
+            return Counter(address for mail in self.received for address in mail.recipients)
 
     def wait_for(self, recipient: str, *, timeout: float = 30) -> EmailMessage:
+        """The first message to this address; raises SiteError if none arrives in time."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            for message in self.messages:
-                if recipient in str(message.get("To", "")):
-                    return message
+            with self._lock:
+                for mail in self.received:
+                    if recipient.lower() in mail.recipients:
+                        return mail.message
             time.sleep(0.2)
         raise SiteError(f"no email to {recipient} within {timeout:.0f} s (is the task worker running?)")
+
+    def wait_for_count(self, count: int, *, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while self.count() < count:
+            if time.monotonic() > deadline:
+                raise SiteError(f"{count} emails at the SMTP sink: only {self.count()} within {timeout:.0f} s")
+            time.sleep(0.1)
 
 
 def production_env(*, database_url: str, redis_url: str, media_root: Path, extra: dict | None = None) -> dict:
@@ -237,7 +303,7 @@ def release(env: dict) -> None:
 
 SITE_URLS_CODE = """
 import json
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 from wagtail.models import Site
 from blog.models import ArticleIndexPage, ArticlePage
 from scheduling.models import SchedulingPage

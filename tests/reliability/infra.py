@@ -11,7 +11,6 @@ import secrets
 import shutil
 import signal
 import socket
-import socketserver
 import subprocess
 import sys
 import tempfile
@@ -19,13 +18,11 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from pathlib import Path
 
 import psycopg
 
-from deploy.localsite import SITE_HOST, SITE_URL, SITE_URLS_CODE, ProxyClient, Response
+from deploy.localsite import SITE_HOST, SITE_URL, SITE_URLS_CODE, ProxyClient, Response, SMTPSink, free_port
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -38,12 +35,6 @@ START_TIMEOUT = 60
 
 class InfraError(Exception):
     """A private service did not start or stop in time; the message says which and shows its log."""
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _wait_until(condition, *, timeout: float, what: str, log: Path | None = None) -> None:
@@ -257,104 +248,6 @@ class Redis:
                 self.process.kill()
                 self.process.wait()
         self.process = None
-
-
-# SMTP
-
-
-@dataclass
-class ReceivedMail:
-    recipients: list[str]
-    message: EmailMessage
-
-
-class _SMTPHandler(socketserver.StreamRequestHandler):
-    """Just enough SMTP (no TLS, no login) for Django's SMTP backend; keeps every message with its recipients."""
-
-    def handle(self):
-        sink: SMTPSink = self.server.sink
-        self.wfile.write(b"220 localhost reliability SMTP sink\r\n")
-        recipients: list[str] = []
-        while line := self.rfile.readline():
-            command = line.decode("ascii", "replace").strip()
-            verb = command.upper()
-            if verb.startswith("DATA"):
-                self.wfile.write(b"354 end with <CRLF>.<CRLF>\r\n")
-                lines = []
-                while (data := self.rfile.readline()) not in (b".\r\n", b""):
-                    lines.append(data[1:] if data.startswith(b"..") else data)
-                if sink.delay:
-                    time.sleep(sink.delay)
-                sink.record(recipients, message_from_bytes(b"".join(lines), policy=policy.default))
-                recipients = []
-                self.wfile.write(b"250 queued\r\n")
-            elif verb.startswith("RCPT"):
-                match = re.search(r"<([^>]*)>", command)
-                recipients.append((match.group(1) if match else command[8:]).strip().lower())
-                self.wfile.write(b"250 ok\r\n")
-            elif verb.startswith(("MAIL", "RSET")):
-                recipients = []
-                self.wfile.write(b"250 ok\r\n")
-            elif verb.startswith("EHLO"):
-                self.wfile.write(b"250-localhost\r\n250 8BITMIME\r\n")
-            elif verb.startswith("QUIT"):
-                self.wfile.write(b"221 bye\r\n")
-                return
-            else:  # HELO, NOOP
-                self.wfile.write(b"250 ok\r\n")
-
-
-class _SMTPServer(socketserver.ThreadingTCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-
-class SMTPSink:
-    """A loopback mail server on a fixed port that can be stopped (connections refused) and started again.
-
-    `delay` slows every message down, as a busy relay would, so a test can act in the middle of a mailing.
-    """
-
-    def __init__(self, *, delay: float = 0.0):
-        self.port = free_port()
-        self.delay = delay
-        self.received: list[ReceivedMail] = []
-        self._lock = threading.Lock()
-        self._server: _SMTPServer | None = None
-
-    @property
-    def url(self) -> str:
-        return f"smtp://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        self._server = _SMTPServer(("127.0.0.1", self.port), _SMTPHandler)
-        self._server.sink = self
-        threading.Thread(target=self._server.serve_forever, name="smtp-sink", daemon=True).start()
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    @property
-    def running(self) -> bool:
-        return self._server is not None
-
-    def record(self, recipients: list[str], message: EmailMessage) -> None:
-        with self._lock:
-            self.received.append(ReceivedMail(recipients=recipients, message=message))
-
-    def count(self) -> int:
-        with self._lock:
-            return len(self.received)
-
-    def per_recipient(self) -> Counter:
-        with self._lock:
-            return Counter(address for mail in self.received for address in mail.recipients)
-
-    def wait_for_count(self, count: int, *, timeout: float) -> None:
-        _wait_until(lambda: self.count() >= count, timeout=timeout, what=f"{count} emails at the SMTP sink")
 
 
 # The site: production settings, gunicorn and the worker
