@@ -194,6 +194,8 @@ def setup(request):
             "qr_code": _qr_code_svg(device.config_url),
             "secret": _grouped(secret),
             "required": settings.ADMIN_TWO_FACTOR_REQUIRED,
+            # Set up by choice, it can wait: the way out is back where they came from, not signing out.
+            "back_url": None if settings.ADMIN_TWO_FACTOR_REQUIRED else next_url,
         },
     )
 
@@ -255,5 +257,6 @@ def account_menu_item(request) -> dict:
     if user_has_device(request.user):
         url, help_text = reverse("two_factor_backup_codes"), "Your authenticator app and backup codes."
     else:
-        url, help_text = reverse("two_factor_setup"), "Ask for a code from an authenticator app after your password."
+        url = f"{reverse('two_factor_setup')}?{urlencode({'next': reverse('wagtailadmin_account')})}"
+        help_text = "Ask for a code from an authenticator app after your password."
     return {"url": url, "label": "Two-factor sign-in", "help_text": help_text}

@@ -10,14 +10,6 @@ import time
 
 from playwright.sync_api import Page
 
-# Resolves once every image has either loaded or failed; lazy images must be in view first.
-IMAGES_DONE = """
-() => Promise.all([...document.images].map((image) => image.complete ? null : new Promise((resolve) => {
-  image.addEventListener("load", resolve, {once: true});
-  image.addEventListener("error", resolve, {once: true});
-})))
-"""
-
 
 def visit(page: Page, url: str):
     """Open a URL and wait until the page has finished loading what it asks for."""
@@ -38,7 +30,7 @@ def settle(page: Page) -> None:
     """Bring every image into view (lazy ones load only then), wait for them and the network to go quiet."""
     for image in page.locator("img").all():
         image.scroll_into_view_if_needed()
-    page.evaluate(IMAGES_DONE)
+    wait_until(page, "[...document.images].every((image) => image.complete)", timeout=30)
     page.wait_for_load_state("networkidle")
     broken = page.locator("img").evaluate_all(
         "(images) => images.filter((image) => image.naturalWidth === 0).map((image) => image.currentSrc || image.src)"

@@ -84,7 +84,7 @@ def test_view_permission_allows_listing_and_export_but_not_deleting(client, news
     assert response.status_code in (302, 403)
     assert Subscriber.objects.filter(pk=subscriber.pk).exists()
     dashboard = client.get(reverse("wagtailadmin_home")).content.decode()
-    assert panel_rows(dashboard, "newsletter")["Active subscribers"] == "1"
+    assert panel_rows(dashboard, "newsletter")["Active subscribers"] == "1 active subscriber"
 
 
 def test_no_one_adds_or_edits_subscribers_by_hand(admin_client):
@@ -162,7 +162,7 @@ def test_dashboard_panel_shows_active_count_and_last_mailing_progress(admin_clie
 
     content = admin_client.get(reverse("wagtailadmin_home")).content.decode()
     rows = panel_rows(content, "newsletter")
-    assert rows["Active subscribers"] == "3"  # The delivery's subscriber is active too.
+    assert rows["Active subscribers"] == "3 active subscribers"  # The delivery's subscriber is active too.
     sent_on = dateformat.format(timezone.localtime(mailing.created_at), "N j, Y")
     assert rows["Last mailing"] == f"Finding calm ({sent_on}): 1 sent, 0 pending, 0 failed, 0 unknown, out of 1."
     assert reverse("newsletter_mailings:inspect", args=[mailing.pk]) in content

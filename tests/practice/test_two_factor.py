@@ -216,7 +216,7 @@ def test_when_not_required_only_those_who_set_it_up_are_asked(client, settings, 
 def test_the_account_page_links_to_two_factor_sign_in(client, staff):
     sign_in(client, staff)
     html = client.get("/admin/account/").content.decode()
-    assert SETUP in html and "Two-factor sign-in" in html
+    assert f"{SETUP}?next=%2Fadmin%2Faccount%2F" in html and "Two-factor sign-in" in html
 
 
 def test_public_pages_are_untouched(client, required, home_page, staff):
