@@ -4,6 +4,7 @@ Every scenario gets its own of each, on loopback ports chosen at random, so brea
 machine's shared PostgreSQL (5432) or Redis (6379). Everything is bounded in time and always stopped.
 """
 
+import copy
 import http.client
 import os
 import re
@@ -23,6 +24,7 @@ from pathlib import Path
 import psycopg
 
 from deploy.localsite import SITE_HOST, SITE_URL, SITE_URLS_CODE, ProxyClient, Response, SMTPSink, free_port
+from tests.scheduling.factories import VALID_APPOINTMENT
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -413,24 +415,7 @@ def hidden_fields(html: str) -> dict[str, str]:
 
 def appointment_data(*, email: str, name: str = "Jordan Rivers") -> dict:
     """A complete, valid appointment request (hidden fields are added from the page)."""
-    return {
-        "name": name,
-        "email": email,
-        "phone": "(303) 555-0147",
-        "contact_method": "email",
-        "voicemail_ok": "no",
-        "acknowledgement_ok": "yes",
-        "sessions_for": "individual",
-        "client_type": "new",
-        "session_format": "online",
-        "in_colorado": "on",
-        "preferred_times": ["tuesday-evening"],
-        "payment": "self_pay",
-        "message": "Looking for support with a big life change.",
-        "consent": "on",
-        "privacy_acknowledged": "on",
-        "website": "",
-    }
+    return copy.deepcopy(VALID_APPOINTMENT) | {"name": name, "email": email}
 
 
 def appointment_submit(client: Client, path: str, data: dict) -> tuple[Response, Response]:
