@@ -1,13 +1,12 @@
 """RSS 2.0 and Atom feeds of the articles, with full content and absolute URLs for feed readers."""
 
-import datetime
 from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.template.loader import render_to_string
-from django.utils import feedgenerator, timezone
+from django.utils import feedgenerator
 
 FEED_ITEMS = 20
 URL_ATTRIBUTES = ("href", "src")
@@ -89,14 +88,12 @@ class ArticleRssFeed(Feed):
         return item.full_url
 
     def item_pubdate(self, item):
-        # The date readers see (an imported article keeps its original one), at the time it went live.
-        published = item.first_published_at
-        if item.display_date and (published is None or timezone.localdate(published) != item.display_date):
-            return timezone.make_aware(datetime.datetime.combine(item.display_date, datetime.time(9)))
-        return published
+        # The moment the page and its structured data give: an imported article keeps its original date.
+        return item.published_at
 
     def item_updateddate(self, item):
-        return item.last_published_at
+        # Atom's "updated": the last significant change, as the page's "Last reviewed" and dateModified say.
+        return item.modified_at
 
     def item_author_name(self, item):
         return item.author.name if item.author else None

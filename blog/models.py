@@ -1,9 +1,12 @@
 """Articles: the index at /articles/, the article pages beneath it, their authors and tags."""
 
+from datetime import date, datetime, time
+
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -24,6 +27,13 @@ ARTICLES_PER_PAGE = 10
 RELATED_ARTICLES = 3
 
 
+def _start_of_day(day: date | None) -> datetime | None:
+    """Midnight at the start of a calendar day, in the practice's time zone (aware, correct across DST)."""
+    if day is None:
+        return None
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 class Person(index.Indexed, models.Model):
     """Someone who writes articles: shown in the author card and in the article's structured data."""
 
@@ -38,8 +48,22 @@ class Person(index.Indexed, models.Model):
         help_text="A friendly portrait. Its description is read to screen-reader users.",
     )
     bio = models.TextField("short bio", max_length=600, blank=True)
+    profile_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The page about this person, such as About. Articles link their author to it.",
+    )
 
-    panels = [FieldPanel("name"), FieldPanel("credentials"), FieldPanel("photo"), FieldPanel("bio")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("credentials"),
+        FieldPanel("photo"),
+        FieldPanel("bio"),
+        FieldPanel("profile_page"),
+    ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
     class Meta:
@@ -105,7 +129,11 @@ class ArticleIndexPage(RoutablePageMixin, Page):
         if int(page_number) > paginator.num_pages:
             raise Http404("No such page of articles.")
         articles_page = paginator.page(int(page_number))
+        title_prefixes = [f"Articles tagged “{tag.name}”"] if tag else []
+        if articles_page.number > 1:
+            title_prefixes.append(f"Page {articles_page.number}")
         context.update(
+            title_prefixes=title_prefixes,
             articles=articles_page,
             paginator=paginator,
             tag=tag,
@@ -213,7 +241,23 @@ class ArticlePage(Page):
     def date(self):
         if self.display_date:
             return self.display_date
-        return self.first_published_at.date() if self.first_published_at else None
+        return timezone.localtime(self.first_published_at).date() if self.first_published_at else None
+
+    @cached_property
+    def published_at(self) -> datetime | None:
+        """When the article was published, as a moment: the first publication, unless the date readers see is
+        another day (an imported article keeps its original date), then the start of that day, local time."""
+        first = self.first_published_at and timezone.localtime(self.first_published_at)
+        if self.display_date is None or (first and first.date() == self.display_date):
+            return first
+        return _start_of_day(self.display_date)
+
+    @cached_property
+    def modified_at(self) -> datetime | None:
+        """When the content last meaningfully changed, as readers are told: the last review ("Last reviewed …"),
+        else the publication. Re-publishing to fix a typo doesn't count."""
+        moments = [moment for moment in (self.published_at, _start_of_day(self.last_reviewed)) if moment]
+        return max(moments, default=None)
 
     @property
     def hero_alt(self) -> str:
@@ -276,13 +320,12 @@ class ArticlePage(Page):
         return earlier.first(), later.order_by("display_date", "pk").first()
 
     def get_sitemap_urls(self, request=None):
-        # lastmod says when the content meaningfully changed: the (possibly imported) publication
-        # date or the last clinical review, not a re-save that fixed a typo.
+        # lastmod is what the page and its structured data say (see modified_at), as a datetime like
+        # every other page's: Wagtail's sitemap compares them to find the newest.
         entries = super().get_sitemap_urls(request)
-        dates = [day for day in (self.display_date, self.last_reviewed) if day]
-        if dates:
+        if self.modified_at:
             for entry in entries:
-                entry["lastmod"] = max(dates)
+                entry["lastmod"] = self.modified_at
         return entries
 
     def get_context(self, request, *args, **kwargs):

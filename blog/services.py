@@ -176,11 +176,12 @@ def _demo_image(*, spec: dict, created: list[str]):
     return image
 
 
-def _demo_person(*, created: list[str]) -> Person:
+def _demo_person(*, home: Page, created: list[str]) -> Person:
     spec = demo_content.AUTHOR
     person = Person.objects.filter(name=spec["name"]).first()
     if person is None:
-        person = Person.objects.create(**spec)
+        about = Page.objects.child_of(home).filter(slug="about").first()
+        person = Person.objects.create(**spec, profile_page=about)
         created.append(f"person “{spec['name']}”")
     return person
 
@@ -208,7 +209,7 @@ def article_demo_content_load(*, home: Page) -> list[str]:
     from blog.importers import parse_txt
 
     created: list[str] = []
-    author = _demo_person(created=created)
+    author = _demo_person(home=home, created=created)
     index = _demo_index(home=home, created=created)
     today = timezone.localdate()
     for spec in demo_content.ARTICLES:

@@ -5,7 +5,6 @@ import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
-from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -26,6 +25,7 @@ from newsletter.models import (
     Subscriber,
     SubscriberStatus,
 )
+from practice.email import automatic_message, site_hostname
 from practice.models import PracticeDetails
 
 logger = logging.getLogger(__name__)
@@ -252,7 +252,7 @@ def mailing_create_for_page(
                 url=url,
                 image_url=image_url or "",
                 sender_name=details.practice_name,
-                postal_address=details.office_address,
+                postal_address=details.postal_address,
             )
             subscriber_ids = Subscriber.objects.active().values_list("pk", flat=True)
             Delivery.objects.bulk_create(
@@ -269,6 +269,10 @@ def mailing_create_for_page(
 
 
 def _mailing_context(*, subject: str, summary: str, url: str, image_url: str, sender_name: str, postal_address: str):
+    # Mailings made before the address had fields kept the name as its first line; the footer prints it once.
+    lines = postal_address.splitlines()
+    if lines and lines[0].strip().casefold() == sender_name.strip().casefold():
+        postal_address = "\n".join(lines[1:])
     return {
         "subject": subject,
         "summary": summary,
@@ -303,15 +307,16 @@ def mailing_render_preview(
         url=url,
         image_url=image_url or "",
         sender_name=details.practice_name,
-        postal_address=details.office_address,
+        postal_address=details.postal_address,
     )
     context |= {"first_name": "", "unsubscribe_url": absolute_url(reverse("newsletter:index")), "preview": True}
     return _render("new_article", context)
 
 
-def _from_address(sender_name: str) -> str:
-    _, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    return formataddr((sender_name, address or settings.DEFAULT_FROM_EMAIL))
+def _list_id(sender_name: str) -> str:
+    """RFC 2919 List-Id: the list's name, then an id under the site's own domain that never changes."""
+    name = sender_name.replace('"', "").replace("\\", "")
+    return f'"{name} articles" <articles.{site_hostname()}>'
 
 
 def _mailing_message(*, mailing: Mailing, subscriber: Subscriber) -> EmailMultiAlternatives:
@@ -326,19 +331,18 @@ def _mailing_message(*, mailing: Mailing, subscriber: Subscriber) -> EmailMultiA
     )
     context |= {"first_name": subscriber.first_name, "unsubscribe_url": link}
     text, html = _render("new_article", context)
-    message = EmailMultiAlternatives(
-        # Django refuses newlines in headers; a title never needs one.
-        subject=" ".join(mailing.subject.split()),
-        body=text,
-        from_email=_from_address(mailing.sender_name),
-        to=[subscriber.email],
+    return automatic_message(
+        subject=mailing.subject,
+        text=text,
+        html=html,
+        to=subscriber.email,
+        sender_name=mailing.sender_name,
         headers={
+            "List-Id": _list_id(mailing.sender_name),
             "List-Unsubscribe": f"<{link}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
-    message.attach_alternative(html, "text/html")
-    return message
 
 
 def _confirmation_message(*, subscriber: Subscriber, details: PracticeDetails) -> EmailMultiAlternatives:
@@ -347,18 +351,17 @@ def _confirmation_message(*, subscriber: Subscriber, details: PracticeDetails) -
         "confirm_url": confirm_url(subscriber=subscriber),
         "subscribe_url": absolute_url(reverse("newsletter:index")),
         "sender_name": details.practice_name,
-        "postal_address": details.office_address,
+        "postal_address": details.postal_address,
         "site_url": settings.SITE_URL,
     }
     text, html = _render("confirm", context)
-    message = EmailMultiAlternatives(
+    return automatic_message(
         subject=f"Please confirm your subscription to {details.practice_name}",
-        body=text,
-        from_email=_from_address(details.practice_name),
-        to=[subscriber.email],
+        text=text,
+        html=html,
+        to=subscriber.email,
+        sender_name=details.practice_name,
     )
-    message.attach_alternative(html, "text/html")
-    return message
 
 
 def mailing_send_test(*, mailing: Mailing, email: str) -> None:

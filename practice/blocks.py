@@ -33,6 +33,13 @@ STANDARD_PAGE_IDS = PAGE_IDS | {"good-faith-estimate"}
 FALLBACK_ANCHOR = "section"
 
 
+def _anchor_slug(text: str) -> str:
+    """A heading's slug, never starting with a digit ("5 ways to rest" → "section-5-ways-to-rest"):
+    such ids need escaping in CSS selectors and `querySelector`, and old HTML rules forbade them."""
+    slug = slugify(text)
+    return f"{FALLBACK_ANCHOR}-{slug}" if slug[:1].isdigit() else slug
+
+
 def unique_anchors(texts: Iterable[str], *, reserved: Iterable[str] = ()) -> list[str]:
     """The ids of a page's headings, in order: the text's slug, `-2`, `-3`… for repeats, "section" for no slug.
 
@@ -40,7 +47,7 @@ def unique_anchors(texts: Iterable[str], *, reserved: Iterable[str] = ()) -> lis
     reserved page id) already has it, and a suffixed or fallback id never takes another heading's own
     slug, so links to existing sections keep working when a repeat is added before or after them.
     """
-    slugs = [slugify(text) for text in texts]
+    slugs = [_anchor_slug(text) for text in texts]
     own_slugs = {slug for slug in slugs if slug}
     taken = set(reserved)
     anchors = []

@@ -7,7 +7,22 @@ PRACTICE_DETAILS = {
     "phone": "(303) 578-9317",
     "email": "hello@betterlivesbuildingtribes.example",
     "front_desk_email": "frontdesk@betterlivesbuildingtribes.example",
-    "office_address": "Better Lives, Building Tribes\n1550 Larimer Street, Suite 300\nDenver, CO 80202",
+    "short_name": "Better Lives",
+    "street_address": "1550 Larimer Street, Suite 300",
+    "address_locality": "Denver",
+    "address_region": "CO",
+    "postal_code": "80202",
+    "address_country": "US",
+    "latitude": "39.749400",
+    "longitude": "-104.999100",
+    "opening_hours": [
+        {
+            "type": "hours",
+            "value": {"days": ["Monday", "Tuesday", "Wednesday", "Thursday"], "opens": "09:00", "closes": "18:00"},
+        },
+        {"type": "hours", "value": {"days": ["Friday"], "opens": "09:00", "closes": "13:00"}},
+    ],
+    "price_range": "$160–$190",
     "service_area": "In person in Denver; online anywhere in Colorado",
     "online_note": (
         "Online sessions are available when you are physically located in Colorado at the time of your session."
@@ -31,7 +46,7 @@ PRACTICE_DETAILS = {
 
 HOME = {
     "title": "Home",
-    "seo_title": "Therapy in Denver and online across Colorado | Better Lives, Building Tribes",
+    "seo_title": "Therapy in Denver and online across Colorado · Better Lives",
     "search_description": (
         "Warm, practical therapy for adults, couples, and teens with Dr. Meaghan, PhD. In person in Denver and "
         "online anywhere in Colorado."

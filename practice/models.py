@@ -1,11 +1,13 @@
 """The practice's site-wide pages (home, standard pages) and its details setting."""
 
 import phonenumbers
+from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.functional import cached_property
 from wagtail import blocks
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
@@ -33,6 +35,17 @@ def tel_url(phone: str) -> str:
     except phonenumbers.NumberParseException:
         return ""
     return "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def telephone_international(phone: str) -> str:
+    """A displayed phone number in the E.164 digits, dash-separated (`+1-303-578-9317`), as schema.org
+    `telephone` is written; "" when unset or invalid."""
+    try:
+        number = phonenumbers.parse(phone, "US")
+    except phonenumbers.NumberParseException:
+        return ""
+    # RFC 3966 is exactly E.164 with visual separators: "tel:+1-303-578-9317".
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.RFC3966).removeprefix("tel:")
 
 
 class HomePage(Page):
@@ -103,6 +116,39 @@ class SocialLinkBlock(blocks.StructBlock):
     url = blocks.URLBlock()
 
 
+class Weekday(models.TextChoices):
+    # schema.org's day names, so structured data can use the values as they are.
+    MONDAY = "Monday", "Monday"
+    TUESDAY = "Tuesday", "Tuesday"
+    WEDNESDAY = "Wednesday", "Wednesday"
+    THURSDAY = "Thursday", "Thursday"
+    FRIDAY = "Friday", "Friday"
+    SATURDAY = "Saturday", "Saturday"
+    SUNDAY = "Sunday", "Sunday"
+
+
+class OpeningHoursBlock(blocks.StructBlock):
+    days = blocks.MultipleChoiceBlock(
+        choices=Weekday.choices, widget=forms.CheckboxSelectMultiple, help_text="The days these hours apply to."
+    )
+    opens = blocks.TimeBlock()
+    closes = blocks.TimeBlock()
+
+    class Meta:
+        icon = "time"
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value.get("opens") and value.get("closes") and value["closes"] <= value["opens"]:
+            raise blocks.StructBlockValidationError(
+                block_errors={"closes": ValidationError("Closing time must be after opening time.")}
+            )
+        return value
+
+
+US_POSTAL_CODE = RegexValidator(r"^\d{5}(-\d{4})?$", "Enter a ZIP code such as 80202 or 80202-1234.")
+
+
 @register_setting(icon="home")
 class PracticeDetails(BaseSiteSetting):
     practice_name = models.CharField(max_length=120, default="Better Lives, Building Tribes")
@@ -116,7 +162,45 @@ class PracticeDetails(BaseSiteSetting):
         blank=True,
         help_text="Where new-request alerts go. Never shown to visitors.",
     )
-    office_address = models.TextField(max_length=400, blank=True)
+    short_name = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="A short form of the name for browser tabs and search results, e.g. “Better Lives”.",
+    )
+    street_address = models.CharField(
+        max_length=200, blank=True, help_text="Street, number and suite, e.g. 1550 Larimer Street, Suite 300."
+    )
+    address_locality = models.CharField("city", max_length=80, blank=True)
+    address_region = models.CharField("state", max_length=40, blank=True, default="CO")
+    postal_code = models.CharField("ZIP code", max_length=10, blank=True, validators=[US_POSTAL_CODE])
+    # ISO 3166 alpha-2, as schema.org's addressCountry wants it.
+    address_country = models.CharField("country code", max_length=2, default="US")
+    latitude = models.DecimalField(
+        max_digits=8,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text="Of the office, for map apps and search engines (e.g. 39.749400). Optional.",
+    )
+    longitude = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        help_text="E.g. -104.999100. Optional.",
+    )
+    opening_hours = StreamField(
+        [("hours", OpeningHoursBlock())],
+        blank=True,
+        help_text="When the office is open or staffed, in the practice’s time zone. Shown in the footer.",
+    )
+    price_range = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="Session fees as a range, as on the fees page, e.g. “$160–$190”. For search engines.",
+    )
     service_area = models.CharField(max_length=200, blank=True)
     online_note = models.CharField(
         "online therapy note",
@@ -165,7 +249,12 @@ class PracticeDetails(BaseSiteSetting):
 
     panels = [
         MultiFieldPanel(
-            [FieldPanel("practice_name"), FieldPanel("clinician_name"), FieldPanel("clinician_credentials")],
+            [
+                FieldPanel("practice_name"),
+                FieldPanel("short_name"),
+                FieldPanel("clinician_name"),
+                FieldPanel("clinician_credentials"),
+            ],
             heading="Practice",
         ),
         MultiFieldPanel(
@@ -173,9 +262,23 @@ class PracticeDetails(BaseSiteSetting):
             heading="Contact",
         ),
         MultiFieldPanel(
-            [FieldPanel("office_address"), FieldPanel("service_area"), FieldPanel("online_note")],
+            [
+                FieldPanel("street_address"),
+                FieldRowPanel(
+                    [
+                        FieldPanel("address_locality"),
+                        FieldPanel("address_region"),
+                        FieldPanel("postal_code"),
+                        FieldPanel("address_country"),
+                    ]
+                ),
+                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+                FieldPanel("service_area"),
+                FieldPanel("online_note"),
+            ],
             heading="Where we see clients",
         ),
+        FieldPanel("opening_hours"),
         MultiFieldPanel(
             [
                 FieldPanel("crisis_notice"),
@@ -186,6 +289,7 @@ class PracticeDetails(BaseSiteSetting):
             ],
             heading="Requests and notices",
         ),
+        FieldPanel("price_range"),
         MultiFieldPanel(
             [FieldPanel("booking_page"), FieldPanel("privacy_page"), FieldPanel("accessibility_page")],
             heading="Key pages",
@@ -213,3 +317,47 @@ class PracticeDetails(BaseSiteSetting):
     @property
     def phone_href(self) -> str:
         return tel_url(self.phone)
+
+    @property
+    def telephone(self) -> str:
+        """The phone in international form for structured data: `+1-303-578-9317`."""
+        return telephone_international(self.phone)
+
+    @property
+    def display_short_name(self) -> str:
+        return self.short_name or self.practice_name
+
+    @property
+    def address_lines(self) -> list[str]:
+        """The postal address as printed on an envelope (without the practice's name): street, then town."""
+        town = ", ".join(part for part in (self.address_locality, self.address_region) if part)
+        town = " ".join(part for part in (town, self.postal_code) if part)
+        return [line for line in (self.street_address, town) if line]
+
+    @property
+    def postal_address(self) -> str:
+        return "\n".join(self.address_lines)
+
+    @property
+    def opening_hours_rows(self) -> list[dict]:
+        """The hours as rows to show: ("Monday–Thursday", "9:00 a.m.", "5:00 p.m.")-like dicts, in editing order."""
+        return [
+            {"days": _day_span(block.value["days"]), "opens": block.value["opens"], "closes": block.value["closes"]}
+            for block in self.opening_hours
+        ]
+
+
+def _day_span(days: list[str]) -> str:
+    """Monday, Tuesday, Wednesday → "Monday–Wednesday"; gaps are listed: "Monday, Wednesday"."""
+    order = list(Weekday.values)
+    indexes = sorted(order.index(day) for day in days if day in order)
+    runs: list[list[int]] = []
+    for position in indexes:
+        if runs and position == runs[-1][-1] + 1:
+            runs[-1].append(position)
+        else:
+            runs.append([position])
+    return ", ".join(
+        order[run[0]] if len(run) == 1 else f"{order[run[0]]}{'–' if len(run) > 2 else ', '}{order[run[-1]]}"
+        for run in runs
+    )

@@ -1,5 +1,6 @@
 """Appointment requests, the page that takes them, and the notifications they cause."""
 
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -134,6 +135,13 @@ class AppointmentRequest(models.Model):
         blank=True, help_text="Seen by staff only. Keep clinical details out: they belong in the records system."
     )
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    # The appointment's identity in the client's calendar (RFC 5545 UID, with the site's host): random, so it
+    # says nothing about how many requests the practice gets, and the same for every file about this request.
+    calendar_uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # RFC 5545 SEQUENCE: raised on each change the client's calendar must take over a file it already holds.
+    calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
+    # The time the client's calendar holds (that of the last confirmation sent), until a cancellation is sent.
+    confirmed_for = models.DateTimeField("time in the confirmation sent", null=True, blank=True, editable=False)
     # Hash of what was sent, to recognise a double submit without storing anything new.
     fingerprint = models.CharField(max_length=64, db_index=True, editable=False)
     created_at = models.DateTimeField("received", auto_now_add=True, db_index=True)
@@ -167,6 +175,7 @@ class NotificationKind(models.TextChoices):
     FRONT_DESK_ALERT = "front_desk_alert", "Front-desk alert"
     CLIENT_ACKNOWLEDGEMENT = "client_acknowledgement", "Client acknowledgement"
     APPOINTMENT_CONFIRMATION = "appointment_confirmation", "Appointment confirmation"
+    APPOINTMENT_CANCELLATION = "appointment_cancellation", "Appointment cancellation"
 
 
 class DeliveryState(models.TextChoices):

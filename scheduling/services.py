@@ -17,6 +17,7 @@ from django.views.decorators.debug import sensitive_variables
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry, Site
 
+from practice.email import automatic_message
 from practice.models import PracticeDetails
 from scheduling import calendar
 from scheduling.models import (
@@ -57,6 +58,11 @@ REQUEST_FIELDS = (
     "heard_about",
 )
 TRIAGE_FIELDS = ("status", "assigned_to", "scheduled_for", "internal_notes")
+# The client emails that carry a calendar file, and its RFC 5546 method.
+CALENDAR_METHODS = {
+    NotificationKind.APPOINTMENT_CONFIRMATION: calendar.PUBLISH,
+    NotificationKind.APPOINTMENT_CANCELLATION: calendar.CANCEL,
+}
 
 
 @sensitive_variables("data", "canonical")
@@ -145,6 +151,14 @@ def _message(*, kind: str, appointment_request: AppointmentRequest) -> EmailMult
         subject = f"We received your request — {details.practice_name}"
         recipient = appointment_request.email
         template = "client_acknowledgement"
+    elif kind == NotificationKind.APPOINTMENT_CANCELLATION:
+        # The time the client was given, not whatever the request says now (the time may have been cleared).
+        context.update(
+            first_name=appointment_request.first_name, starts_at=timezone.localtime(appointment_request.confirmed_for)
+        )
+        subject = f"Your appointment is cancelled — {details.practice_name}"
+        recipient = appointment_request.email
+        template = "appointment_cancellation"
     else:
         context.update(
             first_name=appointment_request.first_name,
@@ -156,15 +170,33 @@ def _message(*, kind: str, appointment_request: AppointmentRequest) -> EmailMult
         template = "appointment_confirmation"
     text = render_to_string(f"scheduling/email/{template}.txt", context)
     html = render_to_string(f"scheduling/email/{template}.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[recipient])
-    message.attach_alternative(html, "text/html")
-    if kind == NotificationKind.APPOINTMENT_CONFIRMATION:
+    message = automatic_message(subject=subject, text=text, html=html, to=recipient, sender_name=details.practice_name)
+    if method := CALENDAR_METHODS.get(kind):
         message.attach(
             "appointment.ics",
-            calendar.appointment_ics(appointment_request=appointment_request, details=details),
-            "text/calendar; method=PUBLISH; charset=utf-8",
+            calendar.appointment_ics(appointment_request=appointment_request, details=details, method=method),
+            calendar.content_type(method),
         )
     return message
+
+
+def _appointment_stands(appointment_request: AppointmentRequest) -> bool:
+    return appointment_request.status == Status.SCHEDULED and appointment_request.scheduled_for is not None
+
+
+def _delivery_overtaken(delivery: NotificationDelivery) -> bool:
+    """Whether later triage left this client email nothing true to say: a request found to be spam, a
+    confirmation of an appointment no longer scheduled, a cancellation of one scheduled again or cancelled already."""
+    appointment_request = delivery.appointment_request
+    if delivery.kind == NotificationKind.FRONT_DESK_ALERT:
+        return False
+    if appointment_request.status == Status.SPAM:
+        return True
+    if delivery.kind == NotificationKind.APPOINTMENT_CONFIRMATION:
+        return not _appointment_stands(appointment_request)
+    if delivery.kind == NotificationKind.APPOINTMENT_CANCELLATION:
+        return appointment_request.confirmed_for is None or _appointment_stands(appointment_request)
+    return False
 
 
 def _backoff(*, attempts: int) -> timedelta:
@@ -183,7 +215,7 @@ def notification_delivery_attempt(*, delivery_id: int) -> str:
         )
         if delivery is None:
             return "skipped"  # Sent already, given up, or purged with its request.
-        if delivery.kind != NotificationKind.FRONT_DESK_ALERT and delivery.appointment_request.status == Status.SPAM:
+        if _delivery_overtaken(delivery):
             delivery.state = DeliveryState.CANCELLED
             delivery.save(update_fields=["state"])
             return delivery.state
@@ -201,10 +233,13 @@ def notification_delivery_attempt(*, delivery_id: int) -> str:
             delivery.state = DeliveryState.SENT
             delivery.sent_at = timezone.now()
             delivery.last_error = ""
+            sent_to = AppointmentRequest.objects.filter(pk=delivery.appointment_request_id)
             if delivery.kind == NotificationKind.APPOINTMENT_CONFIRMATION:
-                AppointmentRequest.objects.filter(pk=delivery.appointment_request_id).update(
-                    confirmation_sent_at=delivery.sent_at
+                sent_to.update(
+                    confirmation_sent_at=delivery.sent_at, confirmed_for=delivery.appointment_request.scheduled_for
                 )
+            elif delivery.kind == NotificationKind.APPOINTMENT_CANCELLATION:
+                sent_to.update(confirmed_for=None)  # The client's calendar holds no appointment any more.
         delivery.save()
         return delivery.state
 
@@ -237,7 +272,13 @@ def appointment_request_triage(
     scheduled_for: datetime | None = None,
     internal_notes: str = "",
 ) -> AppointmentRequest:
-    """Save the front desk's triage and log what changed, without personal text (notes: just "changed")."""
+    """Save the front desk's triage and log what changed, without personal text (notes: just "changed").
+
+    Once a confirmation has gone out, a new time, or the appointment being taken off or put back on the
+    schedule, raises the calendar SEQUENCE, so the next file the client gets supersedes the one they hold. An
+    appointment the client holds that is no longer scheduled (another status, or no time) is cancelled: the
+    client is emailed a cancellation with a calendar file that removes it (after commit, tracked and retried).
+    """
     with transaction.atomic():
         before = (
             AppointmentRequest.objects.select_for_update(of=("self",))
@@ -257,9 +298,23 @@ def appointment_request_triage(
         appointment_request.assigned_to = assigned_to
         appointment_request.scheduled_for = scheduled_for
         appointment_request.internal_notes = internal_notes
-        appointment_request.save(update_fields=[*TRIAGE_FIELDS, "updated_at"])
+        update_fields = [*TRIAGE_FIELDS, "updated_at"]
+        stood, stands = _appointment_stands(before), _appointment_stands(appointment_request)
+        # Triage never changes the format, so the time and whether it still stands are all a calendar sees change.
+        if before.confirmation_sent_at is not None and (before.scheduled_for != scheduled_for or stood != stands):
+            appointment_request.calendar_sequence = before.calendar_sequence + 1
+            update_fields.append("calendar_sequence")
+        appointment_request.save(update_fields=update_fields)
         if changes:
             log(appointment_request, "scheduling.triage", user=user, data={"changes": changes})
+        if stood and not stands and before.confirmed_for is not None:
+            _delivery_create(appointment_request=appointment_request, kind=NotificationKind.APPOINTMENT_CANCELLATION)
+            log(
+                appointment_request,
+                "scheduling.cancellation",
+                user=user,
+                data={"scheduled_for": _log_value(before.confirmed_for)},
+            )
     return appointment_request
 
 

@@ -42,6 +42,7 @@ def register_scheduling_log_actions(actions):
     actions.register_action("scheduling.view", "View", "Viewed the request")
     actions.register_action("scheduling.export", "Export", "Exported in a spreadsheet")
     actions.register_action("scheduling.confirmation", "Send confirmation", "Sent the appointment confirmation")
+    actions.register_action("scheduling.cancellation", "Send cancellation", "Sent the appointment cancellation")
 
 
 class AppointmentRequestsPanel(Component):

@@ -1,15 +1,25 @@
-"""Shared fixtures: temporary media, the site tree, practice details."""
+"""Shared fixtures: temporary media, the site tree, practice details; every sent email checked."""
 
 import pytest
+from django.core import mail
 from wagtail.models import Page, Site
 
 from practice.models import PracticeDetails
 from tests.practice.factories import HomePageFactory
+from tests.validators import check_email, pytest_sessionfinish  # noqa: F401 - the Nu HTML Checker at the end
 
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _every_email_checked(request, settings):
+    """When a test ends, every email it sent meets tests/validators.py's checks (headers, calendar files)."""
+    yield
+    for message in getattr(mail, "outbox", []):
+        check_email(message, request.node.nodeid)
 
 
 @pytest.fixture
@@ -40,7 +50,10 @@ def practice_details(site):
     details.phone = "(303) 578-9317"
     details.email = "hello@practice.example"
     details.front_desk_email = "frontdesk@practice.example"
-    details.office_address = "1550 Larimer Street\nDenver, CO 80202"
+    details.street_address = "1550 Larimer Street"
+    details.address_locality = "Denver"
+    details.address_region = "CO"
+    details.postal_code = "80202"
     details.service_area = "In person in Denver; online anywhere in Colorado"
     details.save()
     return details

@@ -1,19 +1,14 @@
 """Template tags the rest of the site uses to show articles: the latest-articles list, feed links, JSON-LD."""
 
-import json
-
 from django import template
-from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 from blog.models import ArticleIndexPage, ArticlePage
 from practice.models import PracticeDetails
+from practice.structured_data import json_ld_script
 
 register = template.Library()
 LATEST_ARTICLES = 3
-# The same escapes as Django's json_script: the JSON can't close the <script> element.
-_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 @register.inclusion_tag("blog/components/latest_articles.html", takes_context=True)
@@ -41,13 +36,6 @@ def article_feed_links(context):
     )
 
 
-@register.simple_tag
-def json_ld(data):
-    """A <script type="application/ld+json"> block: data for search engines, never executed."""
-    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES)
-    return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308  escaped above
-
-
 @register.simple_tag(takes_context=True)
 def article_json_ld(context, page, image=None, tags=()):
     """schema.org BlogPosting for an article: headline, dates, author, image, publisher."""
@@ -60,19 +48,20 @@ def article_json_ld(context, page, image=None, tags=()):
         "description": page.get_meta_description(),
         "url": page.full_url,
         "mainEntityOfPage": page.full_url,
-        "datePublished": page.date.isoformat() if page.date else None,
-        "dateModified": (page.last_reviewed or page.date).isoformat() if page.date else None,
+        # Full moments with their offset, and the same ones the page shows ("Last reviewed …").
+        "datePublished": page.published_at.isoformat() if page.published_at else None,
+        "dateModified": page.modified_at.isoformat() if page.modified_at else None,
         "wordCount": len(page.plain_text.split()),
         "keywords": [tag.name for tag in tags],
     }
-    if page.last_published_at:
-        data["dateModified"] = max(filter(None, [data["dateModified"], page.last_published_at.date().isoformat()]))
     if page.author:
         data["author"] = {"@type": "Person", "name": page.author.name}
         if page.author.credentials:
             data["author"]["honorificSuffix"] = page.author.credentials
+        if page.author.profile_page and page.author.profile_page.live:
+            data["author"]["url"] = page.author.profile_page.full_url
     if getattr(image, "full_url", None):
         data["image"] = {"@type": "ImageObject", "url": image.full_url, "width": image.width, "height": image.height}
     if details is not None:
         data["publisher"] = {"@type": "Organization", "name": details.practice_name}
-    return json_ld({key: value for key, value in data.items() if value not in (None, [])})
+    return json_ld_script({key: value for key, value in data.items() if value not in (None, [])})

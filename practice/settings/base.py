@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "practice.page_cache.PageCacheFetchMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # A page rendered for Wagtail's preview panel may be framed by the admin (PREVIEW_CSP).
+    "practice.preview.PreviewFramingMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -231,14 +233,17 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Security headers on every response. Public pages load nothing inline and
 # nothing from other hosts, so the policy needs no 'unsafe-inline' and no
-# nonces (whole pages stay cacheable). frame-ancestors is 'self', not 'none':
-# Wagtail's preview panel frames the page's own response. The admin gets a
-# looser policy in practice/urls.py.
+# nonces (whole pages stay cacheable). Their forms post only to this site.
+# Public pages are never framed, not even by this site ('none'). Wagtail's
+# preview panel frames a page rendered for preview: that response alone gets
+# PREVIEW_CSP ('self'), from practice.preview; the admin's policy is set in
+# practice/urls.py.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
-    "frame-ancestors": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
 }
 ADMIN_CSP = {
     **SECURE_CSP,
@@ -247,7 +252,10 @@ ADMIN_CSP = {
     "script-src": [CSP.SELF, CSP.UNSAFE_INLINE],
     "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
     "img-src": [CSP.SELF, "data:", "blob:"],
+    # The preview panel is an iframe of the admin's preview view, inside the admin.
+    "frame-ancestors": [CSP.SELF],
 }
+PREVIEW_CSP = {**SECURE_CSP, "frame-ancestors": [CSP.SELF]}
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -255,7 +263,6 @@ PERMISSIONS_POLICY = {
     "browsing-topics": [],
     "camera": [],
     "geolocation": [],
-    "interest-cohort": [],
     "microphone": [],
     "payment": [],
     "usb": [],

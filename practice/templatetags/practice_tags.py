@@ -1,7 +1,10 @@
-"""Template tags for site-wide furniture: the main navigation."""
+"""Template tags for site-wide furniture: the main navigation, the document title."""
 
 from django import template
 from wagtail.models import Page, Site
+
+from practice import structured_data
+from practice.models import PracticeDetails
 
 register = template.Library()
 
@@ -30,3 +33,62 @@ def main_nav(context):
             }
         )
     return {"items": items}
+
+
+# Search engines show about 60–70 characters of a title; past that they cut it themselves, often
+# mid-word. A tab shows even less, so the words that tell pages apart come first.
+TITLE_MAX_LENGTH = 70
+TITLE_SEPARATOR = " · "
+
+
+def fit_title(*parts: str, suffix: str = "", limit: int = TITLE_MAX_LENGTH) -> str:
+    """The parts joined, then the suffix (the practice's short name) if it fits, cut at a word if still too long."""
+    title = TITLE_SEPARATOR.join(part.strip() for part in parts if part and part.strip())
+    if suffix and (not title or len(title) + len(TITLE_SEPARATOR) + len(suffix) <= limit):
+        title = f"{title}{TITLE_SEPARATOR}{suffix}" if title else suffix
+    if len(title) > limit:
+        title = title[: limit - 1].rsplit(" ", 1)[0].rstrip(" ·,:;–-|") + "…"
+    return title
+
+
+@register.simple_tag(takes_context=True)
+def document_title(context, *parts, error=False, prefixes=()):
+    """The <title>: what this page is (most specific first), then the practice's short name; at most 70 characters.
+
+    A page's own SEO title is complete as the editor wrote it; the home page is the practice's full name.
+    `prefixes` takes a list from the view's context, for titles such as "Page 2 · Articles".
+    """
+    parts = (*prefixes, *parts)
+    request = context.get("request")
+    details = PracticeDetails.for_request(request) if request is not None else PracticeDetails()
+    page = context.get("page")
+    suffix = details.display_short_name
+    if isinstance(page, Page):
+        if page.seo_title:
+            parts, suffix = (*parts, page.seo_title), ""
+        elif not parts and (site := Site.find_for_request(request)) and page.pk == site.root_page_id:
+            parts, suffix = (details.practice_name,), ""
+        else:
+            parts = (*parts, page.title)
+    title = fit_title(*parts, suffix=suffix)
+    return f"Error: {title}" if error else title
+
+
+@register.filter(is_safe=True)
+def with_site_name(title, name):
+    """`{% filter with_site_name:short_name %}…{% endfilter %}` for titles written as a block."""
+    return fit_title(str(title), suffix=name)
+
+
+@register.simple_tag(takes_context=True)
+def practice_json_ld(context, page, image=None):
+    """The home page's structured data: the practice as a local business (see practice.structured_data)."""
+    request = context.get("request")
+    details = PracticeDetails.for_request(request) if request is not None else PracticeDetails()
+    data = structured_data.practice_business(
+        details=details,
+        url=page.full_url,
+        description=page.search_description,
+        image_url=getattr(image, "full_url", "") or "",
+    )
+    return structured_data.json_ld_script(data)

@@ -1,6 +1,7 @@
 import datetime
 import re
 
+import feedparser
 import pytest
 from defusedxml import ElementTree as ET
 from wagtail.images.models import Image
@@ -123,6 +124,39 @@ def test_atom_feed_is_valid_with_html_content(client, article_index):
     content = entry.find(f"{ATOM}content")
     assert content.get("type") == "html" and "Words for section 1." in content.text
     assert feed.find(f"{ATOM}link[@rel='self']").get("href") == "http://testserver/articles/feed/atom/"
+
+
+@pytest.mark.parametrize(("path", "version"), [("/articles/feed/", "rss20"), ("/articles/feed/atom/", "atom10")])
+def test_feeds_are_well_formed_for_feedparser_with_dates_authors_and_content(client, article_index, path, version):
+    """feedparser (bozo 0) reads each feed as a feed reader would, with what the article pages say."""
+    publish(article_index)
+    image = Image.objects.create(title="Hills", file=get_test_image_file(), description="Soft hills")
+    reviewed = ArticlePageFactory(
+        parent=article_index,
+        title="Reviewed piece",
+        hero_image=image,
+        display_date=datetime.date(2025, 2, 1),
+        last_reviewed=datetime.date(2025, 6, 9),
+    )
+    reviewed.tags.add("anxiety", "sleep")
+    publish(reviewed)
+    publish(ArticlePageFactory(parent=article_index, title="Plain & simple <piece>"))
+
+    parsed = feedparser.parse(client.get(path).content)
+
+    assert parsed.bozo == 0, parsed.get("bozo_exception")
+    assert parsed.version == version
+    assert parsed.feed.title and parsed.feed.link == "http://testserver/articles/"
+    entries = {entry.title: entry for entry in parsed.entries}
+    assert set(entries) == {"Reviewed piece", "Plain & simple <piece>"}
+    entry = entries["Reviewed piece"]
+    assert entry.link == entry.id == f"http://testserver/articles/{reviewed.slug}/"
+    assert entry.published_parsed[:3] == (2025, 2, 1)
+    assert entry.author == reviewed.author.name
+    assert {tag.term for tag in entry.tags} == {"anxiety", "sleep"}
+    assert "Words for section 1." in entry.content[0].value
+    if version == "atom10":
+        assert entry.updated_parsed[:3] == (2025, 6, 9)
 
 
 def test_feeds_follow_the_index_slug(client, article_index):

@@ -18,6 +18,7 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
 
 from practice.services import demo_content_load
+from tests.validators import HTML, is_public_page
 
 # The sync Playwright API runs an asyncio event loop in the test's thread, and
 # Django refuses database access from a thread with a running loop otherwise.
@@ -215,6 +216,30 @@ def browser_problems(page) -> BrowserProblems:
     problems = BrowserProblems()
     problems.watch(page)
     return problems
+
+
+@pytest.fixture(autouse=True)
+def _public_html_kept(request: pytest.FixtureRequest) -> None:
+    """Keep the HTML of every public page and form state the test loads, for the Nu HTML Checker.
+
+    The server's own HTML, as received (not the DOM after scripts ran); redirects have no body.
+    """
+    if "page" not in request.fixturenames:
+        return
+    page = request.getfixturevalue("page")
+
+    def keep(response) -> None:
+        content_type = response.headers.get("content-type", "")
+        if response.request.resource_type != "document" or not content_type.startswith("text/html"):
+            return
+        path = urlsplit(response.url).path
+        if 300 <= response.status < 400 or not is_public_page(path):
+            return
+        if "content-security-policy" not in response.headers:
+            return  # a page a test made up with page.route (another site), not one of ours
+        HTML.add(response.text(), f"{response.request.method} {path} ({response.status}, {request.node.nodeid})")
+
+    page.on("response", keep)
 
 
 @pytest.fixture

@@ -77,3 +77,38 @@ def test_admin_runs_without_csp_violations(page, demo_site, violations):
     for url in listings + wagtail_screens:
         visit(page, demo_site.url + url)
         violations(url)
+
+
+def test_a_public_page_cannot_post_a_form_to_another_site_or_be_framed(page, demo_site):
+    """form-action 'self' and frame-ancestors 'none', enforced by the browser (an injected form, a framing page)."""
+    page.add_init_script(RECORD_VIOLATIONS)
+    visit(page, demo_site.url + "/newsletter/")
+    elsewhere = demo_site.url.replace("localhost", "127.0.0.1") + "/collect/"
+    posted: list[str] = []
+    page.route(elsewhere, lambda route: (posted.append(route.request.url), route.fulfill(body="collected")))
+    page.evaluate(
+        """(action) => {
+            const form = document.createElement("form");
+            form.method = "post";
+            form.action = action;
+            document.body.append(form);
+            form.submit();
+        }""",
+        elsewhere,
+    )
+    browsing.wait_until(page, "window.__cspViolations.length > 0")
+    assert page.evaluate("window.__cspViolations")[0].startswith("form-action blocked")
+    assert posted == []
+
+    framer = demo_site.url.replace("localhost", "127.0.0.1") + "/framer/"
+    page.route(
+        framer,
+        lambda route: route.fulfill(
+            content_type="text/html",
+            body=f'<!doctype html><title>Framer</title><iframe src="{demo_site.url}/"></iframe>',
+        ),
+    )
+    page.goto(framer)
+    page.wait_for_load_state("networkidle")
+    framed = page.frames[1]
+    assert framed.url.startswith("chrome-error://"), "a public page loaded inside another site's frame"

@@ -120,9 +120,18 @@ def test_cross_site_post_gets_a_clear_accessible_page(
 ):
     endpoint = demo_site.url + "/newsletter/subscribe/"
     browser_problems.expect_status(endpoint, 403)
-    # A page on another origin (127.0.0.1 vs localhost) posting to the footer endpoint.
-    other_origin = demo_site.url.replace("localhost", "127.0.0.1")
-    page.goto(other_origin + "/newsletter/check-your-inbox/")
+    # A page on another origin (127.0.0.1 vs localhost) posting to the footer endpoint. It is the
+    # attacker's own page, so it does not carry this site's policy (whose form-action 'self' would
+    # stop the post in the browser already): the server must refuse it by itself.
+    attacker_page = demo_site.url.replace("localhost", "127.0.0.1") + "/attacker/"
+    page.route(
+        attacker_page,
+        lambda route: route.fulfill(
+            content_type="text/html",
+            body='<!doctype html><html lang="en"><title>Elsewhere</title><main><h1>Elsewhere</h1></main></html>',
+        ),
+    )
+    page.goto(attacker_page)
     page.evaluate(
         """(endpoint) => {
             const form = document.createElement("form");

@@ -85,6 +85,28 @@ def test_mailing_email_has_content_postal_address_and_one_click_unsubscribe(
     assert 'alt=""' in html
     raw = message.message().as_string()
     assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in raw
+    sent = message.message()
+    assert sent["List-Id"] == '"Better Lives, Building Tribes articles" <articles.testserver>'
+    assert sent["Auto-Submitted"] == "auto-generated"
+    assert sent["From"].startswith('"Better Lives, Building Tribes" <')
+    assert sent["Message-ID"].endswith("@testserver>")
+
+
+def test_mailing_footer_names_the_practice_once_even_for_an_address_stored_with_the_name(
+    practice_details, article, committed, mailoutbox
+):
+    SubscriberFactory()
+    with committed():
+        mailing = create(article)
+    # Mailings queued before the address had fields stored it with the practice's name as its first line.
+    mailing.postal_address = "Better Lives, Building Tribes\n1550 Larimer Street\nDenver, CO 80202"
+    mailing.save()
+    message = services._mailing_message(mailing=mailing, subscriber=mailing.deliveries.first().subscriber)
+
+    html = message.alternatives[0].content
+    assert "Better Lives, Building Tribes\n1550 Larimer Street\nDenver, CO 80202" in message.body
+    assert "Better Lives, Building Tribes<br>1550 Larimer Street<br>Denver, CO 80202" in html
+    assert "Tribes\nBetter Lives" not in message.body and "Tribes<br>Better Lives" not in html
 
 
 def test_title_with_newlines_and_markup_cannot_inject_headers(article, committed, mailoutbox):

@@ -139,3 +139,10 @@ def test_heading_anchors_add_no_queries(client, home_page, practice_details):
         return len(captured)
 
     assert queries(headings.url) <= queries(plain.url)
+
+
+def test_an_anchor_never_starts_with_a_digit():
+    anchors = unique_anchors(["5 ways to rest", "2024 in review", "5 ways to rest", "Rest"])
+
+    assert anchors == ["section-5-ways-to-rest", "section-2024-in-review", "section-5-ways-to-rest-2", "rest"]
+    assert not any(anchor[0].isdigit() for anchor in anchors)

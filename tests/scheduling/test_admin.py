@@ -252,6 +252,37 @@ def test_online_confirmation_says_the_link_comes_separately(
     assert event.decoded("dtstart").utcoffset() == timedelta(hours=-7)
 
 
+def test_front_desk_closing_a_confirmed_appointment_emails_the_client_a_cancellation(
+    client, front_desk_user, practice_details, django_capture_on_commit_callbacks
+):
+    appointment_request = AppointmentRequestFactory(
+        status=Status.SCHEDULED, scheduled_for=datetime(2030, 7, 1, 16, 0, tzinfo=DENVER)
+    )
+    client.force_login(front_desk_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("send_confirmation", appointment_request.pk))
+    assert "cancels the appointment" in client.get(url("edit", appointment_request.pk)).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url("edit", appointment_request.pk), triage_post(status="closed", scheduled_for="2030-07-01 16:00")
+        )
+    assert response.status_code == 302
+    confirmation, cancellation = mail.outbox
+    assert cancellation.to == [appointment_request.email]
+    assert "is cancelled" in cancellation.body
+    confirmed = Calendar.from_ical(confirmation.attachments[0][1]).walk("VEVENT")[0]
+    filename, content, mimetype = cancellation.attachments[0]
+    parsed = Calendar.from_ical(content)
+    cancelled = parsed.walk("VEVENT")[0]
+    assert (filename, str(parsed["method"]), str(cancelled["status"])) == ("appointment.ics", "CANCEL", "CANCELLED")
+    assert mimetype == "text/calendar; method=CANCEL; charset=utf-8"
+    assert cancelled["uid"] == confirmed["uid"]
+    assert cancelled["sequence"] > confirmed["sequence"]
+    assert logs(appointment_request, "scheduling.cancellation").exists()
+    history = client.get(url("history", appointment_request.pk)).content.decode()
+    assert "Sent the appointment cancellation" in history
+
+
 def test_confirmation_needs_a_scheduled_time(client, front_desk_user, django_capture_on_commit_callbacks):
     appointment_request = AppointmentRequestFactory(status=Status.CONTACTED)
     client.force_login(front_desk_user)
