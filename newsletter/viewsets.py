@@ -14,7 +14,7 @@ from wagtail.permission_policies.base import ModelPermissionPolicy
 
 from newsletter import services
 from newsletter.models import Mailing, Subscriber
-from practice.admin_views import ReadableInspectView
+from practice.admin_views import GuardedExportIndexView, ReadableInspectView
 
 
 class LimitedPermissionPolicy(ModelPermissionPolicy):
@@ -57,6 +57,7 @@ class SubscriberViewSet(ModelViewSet):
     menu_label = "Subscribers"
     copy_view_enabled = False
     inspect_view_enabled = True
+    index_view_class = GuardedExportIndexView
     inspect_view_class = ReadableInspectView
     delete_view_class = SubscriberDeleteView
     list_display = ["email", "first_name", "status", "created_at", "confirmed_at"]

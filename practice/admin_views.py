@@ -1,6 +1,24 @@
 """Admin views shared by the practice's viewsets."""
 
-from wagtail.admin.views.generic import InspectView
+from wagtail.admin.views.generic import IndexView, InspectView
+
+# A cell starting with one of these is run as a formula by spreadsheet programs (OWASP "CSV injection").
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """Neutralise text a spreadsheet would run as a formula with a leading apostrophe (shown as typed)."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+class GuardedExportIndexView(IndexView):
+    """A listing whose CSV and XLSX exports never carry a formula: what visitors typed reaches staff's
+    spreadsheets as text. Every admin listing with `list_export` uses it (or a subclass)."""
+
+    def preprocess_field_value(self, field, value, export_format):
+        return spreadsheet_safe(super().preprocess_field_value(field, value, export_format))
 
 
 class ReadableInspectView(InspectView):

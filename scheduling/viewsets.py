@@ -18,26 +18,16 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.sidebar import LinkMenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
-from wagtail.admin.views.generic import EditView, IndexView
+from wagtail.admin.views.generic import EditView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from practice.admin_views import ReadableInspectView
+from practice.admin_views import GuardedExportIndexView, ReadableInspectView
 from scheduling import services
 from scheduling.models import AppointmentRequest, SessionFormat, Status
 
-# A cell starting with one of these is run as a formula by spreadsheet programs.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
 permission_policy = ModelPermissionPolicy(AppointmentRequest)
-
-
-def spreadsheet_safe(value):
-    """Neutralise text a spreadsheet would run as a formula (CSV injection) with a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def staff_who_triage():
@@ -87,7 +77,7 @@ class TriageForm(WagtailAdminModelForm):
         return cleaned
 
 
-class AppointmentRequestIndexView(IndexView):
+class AppointmentRequestIndexView(GuardedExportIndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().triage_order().select_related("assigned_to")
 
@@ -95,9 +85,6 @@ class AppointmentRequestIndexView(IndexView):
         if not self.ordering or self.ordering == self.default_ordering:
             return queryset  # Keep the triage order: new ones on top, newest first.
         return super().order_queryset(queryset)
-
-    def preprocess_field_value(self, field, value, export_format):
-        return spreadsheet_safe(super().preprocess_field_value(field, value, export_format))
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
         services.appointment_requests_export_log(
