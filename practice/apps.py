@@ -13,6 +13,7 @@ class PracticeConfig(AppConfig):
         from practice import signals
 
         post_migrate.connect(signals.sync_site_after_migrate, sender=self)
+        post_migrate.connect(signals.sync_staff_roles_after_migrate, sender=self)
         # Menus, listings, related articles and feeds change site-wide: clear every cached page.
         for signal in (page_published, page_unpublished, post_page_move):
             signal.connect(signals.clear_caches_after_content_change)

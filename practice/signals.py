@@ -1,10 +1,14 @@
 """Signal receivers for the practice app: one line each, calling a service."""
 
-from practice import services
+from practice import roles, services
 
 
 def sync_site_after_migrate(sender, using="default", **kwargs):
     services.site_sync_with_site_url(using=using)
+
+
+def sync_staff_roles_after_migrate(sender, using="default", **kwargs):
+    roles.staff_roles_sync(using=using)
 
 
 def clear_caches_after_content_change(sender, **kwargs):

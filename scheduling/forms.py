@@ -216,16 +216,6 @@ class AppointmentRequestForm(forms.Form):
     )
     started = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    OPTIONAL_FIELDS = (
-        "preferred_name",
-        "pronouns",
-        "preferred_times",
-        "availability_note",
-        "insurance_provider",
-        "message",
-        "heard_about",
-    )
-
     def __init__(self, *args, clinician_name: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         clinician = clinician_name or "our clinician"

@@ -162,10 +162,6 @@ class AppointmentRequest(models.Model):
     def first_name(self) -> str:
         return self.preferred_name or (self.name.split() or [""])[0]
 
-    @property
-    def waiting_since(self):
-        return self.created_at
-
     def preferred_times_display(self) -> str:
         labels = dict(TIME_SLOTS)
         return ", ".join(labels.get(slot, slot) for slot in self.preferred_times) or "Flexible"

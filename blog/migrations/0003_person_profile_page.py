@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('blog', '0002_clinician_permissions'),
+        ('blog', '0001_articles'),
         migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
     ]
 

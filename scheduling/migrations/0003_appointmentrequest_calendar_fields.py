@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('scheduling', '0002_staff_roles'),
+        ('scheduling', '0001_initial'),
     ]
 
     operations = [

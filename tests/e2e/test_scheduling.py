@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core import mail
 from playwright.sync_api import Page, expect
 
@@ -115,13 +115,8 @@ def test_front_desk_schedules_a_request_and_sends_the_confirmation(
 ):
     from tests.scheduling.factories import AppointmentRequestFactory, UserFactory
 
-    # The flush after earlier transactional tests removed the group the migration made: rebuild it.
-    front_desk, _ = Group.objects.get_or_create(name="Front desk")
-    front_desk.permissions.set(
-        Permission.objects.filter(
-            codename__in=["access_admin", "view_appointmentrequest", "change_appointmentrequest"]
-        )
-    )
+    # The staff roles are kept after every migrate, and after the flush between transactional tests too.
+    front_desk = Group.objects.get(name="Front desk")
     UserFactory(username="frontdesk", groups=[front_desk])
     appointment_request = AppointmentRequestFactory(name="Casey Lane")
     AppointmentRequestFactory(name="Drew Moss")

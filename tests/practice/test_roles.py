@@ -1,7 +1,10 @@
-"""The staff groups' permissions, as the migrations leave them on a fresh database."""
+"""The staff groups' permissions (practice/roles.py), as `migrate` leaves them on a fresh or upgraded database."""
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
+from wagtail.models import Collection, Page
+
+from practice.roles import CLINICIAN, FRONT_DESK, ROLES, staff_roles_sync
 
 pytestmark = pytest.mark.django_db
 
@@ -31,3 +34,42 @@ def test_front_desk_sees_requests_but_no_subscribers_and_no_pages():
     front_desk = Group.objects.get(name="Front desk")
     assert not front_desk.page_permissions.exists()
     assert not front_desk.collection_permissions.exists()
+
+
+def test_clinician_edits_pages_images_and_documents_everywhere():
+    clinician = Group.objects.get(name=CLINICIAN)
+    page_codenames = set(
+        clinician.page_permissions.filter(page=Page.get_first_root_node()).values_list(
+            "permission__codename", flat=True
+        )
+    )
+    assert page_codenames == {"add_page", "change_page", "publish_page", "lock_page", "unlock_page"}
+    collection_codenames = set(
+        clinician.collection_permissions.filter(collection=Collection.get_first_root_node()).values_list(
+            "permission__codename", flat=True
+        )
+    )
+    assert collection_codenames == {
+        "add_image",
+        "change_image",
+        "choose_image",
+        "add_document",
+        "change_document",
+        "choose_document",
+    }
+
+
+def test_sync_restores_what_an_upgraded_database_lacks_and_keeps_what_was_granted_by_hand():
+    front_desk = Group.objects.get(name=FRONT_DESK)
+    front_desk.permissions.remove(Permission.objects.get(codename="change_appointmentrequest"))
+    granted_by_hand = Permission.objects.get(codename="view_subscriber")
+    front_desk.permissions.add(granted_by_hand)
+    Group.objects.filter(name=CLINICIAN).delete()
+
+    staff_roles_sync()
+    staff_roles_sync()  # idempotent
+
+    assert "scheduling.change_appointmentrequest" in codenames(FRONT_DESK)
+    assert "newsletter.view_subscriber" in codenames(FRONT_DESK)
+    assert codenames(CLINICIAN) == set(ROLES[CLINICIAN].permissions)
+    assert Group.objects.get(name=CLINICIAN).page_permissions.count() == 5

@@ -5,7 +5,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-BEFORE = [("scheduling", "0002_staff_roles")]
+BEFORE = [("scheduling", "0001_initial")]
 NULLABLE = [("scheduling", "0003_appointmentrequest_calendar_fields")]
 UNIQUE = [("scheduling", "0005_calendar_uid_unique")]
 
