@@ -1,13 +1,10 @@
 """The subscribe forms: the footer's (cacheable, no token) and the /newsletter/ page's (CSRF + time to submit)."""
 
-import time
-import unicodedata
-
 from django import forms
 from django.conf import settings
-from django.core import signing
 
 from newsletter.services import email_normalise
+from practice.forms import EmailAddressField, ErrorSummaryMixin, SingleLineField, SubmitTiming, Timing, text_errors
 
 # The sentence shown beside every subscribe form. Change CONSENT_VERSION whenever the wording changes:
 # each subscriber records the version they agreed to.
@@ -18,27 +15,19 @@ CONSENT_TEXT = (
 )
 STARTED_SALT = "newsletter.form-started"
 STARTED_MAX_AGE = 60 * 60 * 24
+TIMING = SubmitTiming(salt=STARTED_SALT)
 
 
-def _has_control_characters(value: str) -> bool:
-    return any(unicodedata.category(character) in {"Cc", "Cf", "Zl", "Zp"} for character in value)
-
-
-class SubscribeForm(forms.Form):
-    email = forms.EmailField(
-        label="Email address",
-        max_length=254,
-        error_messages={
-            "required": "Enter your email address",
-            "invalid": "Enter an email address in the correct format, like name@example.com",
-            "max_length": "Email address must be 254 characters or fewer",
-        },
-    )
-    first_name = forms.CharField(
+class SubscribeForm(ErrorSummaryMixin, forms.Form):
+    email = EmailAddressField()
+    first_name = SingleLineField(
         label="First name (optional)",
         max_length=60,
         required=False,
-        error_messages={"max_length": "First name must be 60 characters or fewer"},
+        error_messages={
+            **text_errors("First name"),
+            "control_characters": "First name must only use letters, spaces, hyphens and apostrophes",
+        },
     )
     # A honeypot: hidden from people (CSS and aria-hidden), filled in by naive bots.
     website = forms.CharField(required=False, max_length=200)
@@ -47,10 +36,7 @@ class SubscribeForm(forms.Form):
         return email_normalise(self.cleaned_data["email"])
 
     def clean_first_name(self) -> str:
-        name = " ".join(self.cleaned_data["first_name"].split(" ")).strip()
-        if _has_control_characters(name):
-            raise forms.ValidationError("First name must only use letters, spaces, hyphens and apostrophes")
-        return name
+        return " ".join(self.cleaned_data["first_name"].split(" ")).strip()
 
     @property
     def is_bot(self) -> bool:
@@ -69,22 +55,22 @@ class PageSubscribeForm(SubscribeForm):
         # False when showing the footer form's errors here: that form had no start time to check.
         self.check_started = check_started
         # A fresh start time every time the form is shown, errors included (the template renders it).
-        self.fresh_started = signing.TimestampSigner(salt=STARTED_SALT).sign(str(int(time.time())))
+        self.fresh_started = TIMING.token()
         self.too_fast = False
 
     def clean(self):
         cleaned = super().clean()
         if not self.check_started:
             return cleaned
-        value = str(self.data.get("started", ""))[:200]
-        try:
-            started = int(signing.TimestampSigner(salt=STARTED_SALT).unsign(value, max_age=STARTED_MAX_AGE))
-        except (signing.BadSignature, ValueError):
+        timing = TIMING.verdict(
+            self.data.get("started", ""), min_seconds=settings.NEWSLETTER_MIN_SUBMIT_SECONDS, max_age=STARTED_MAX_AGE
+        )
+        if timing is Timing.INVALID:
             raise forms.ValidationError(
                 "This form was open too long or was changed. Check your details and submit it again",
                 code="expired",
-            ) from None
-        self.too_fast = time.time() - started < settings.NEWSLETTER_MIN_SUBMIT_SECONDS
+            )
+        self.too_fast = timing is Timing.TOO_FAST
         return cleaned
 
     @property

@@ -1,6 +1,5 @@
 """The practice's site-wide pages (home, standard pages) and its details setting."""
 
-import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -20,32 +19,13 @@ from practice.blocks import (
     anchors_by_block_id,
     body_headings,
 )
+from practice.phone import phone_parse, tel_url, telephone_international
 
 DEFAULT_CRISIS_NOTICE = (
     "This website and its forms are not monitored for emergencies. "
     "If you are in crisis or thinking about harming yourself, call or text 988 "
     "(Suicide & Crisis Lifeline), call 911, or text HOME to 741741 (Crisis Text Line)."
 )
-
-
-def tel_url(phone: str) -> str:
-    """A displayed phone number as a `tel:` URL in E.164 form, or "" when unset or invalid."""
-    try:
-        number = phonenumbers.parse(phone, "US")
-    except phonenumbers.NumberParseException:
-        return ""
-    return "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def telephone_international(phone: str) -> str:
-    """A displayed phone number in the E.164 digits, dash-separated (`+1-303-578-9317`), as schema.org
-    `telephone` is written; "" when unset or invalid."""
-    try:
-        number = phonenumbers.parse(phone, "US")
-    except phonenumbers.NumberParseException:
-        return ""
-    # RFC 3966 is exactly E.164 with visual separators: "tel:+1-303-578-9317".
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.RFC3966).removeprefix("tel:")
 
 
 class HomePage(Page):
@@ -306,13 +286,8 @@ class PracticeDetails(BaseSiteSetting):
 
     def clean(self):
         super().clean()
-        if self.phone:
-            try:
-                number = phonenumbers.parse(self.phone, "US")
-            except phonenumbers.NumberParseException:
-                number = None
-            if number is None or not phonenumbers.is_valid_number(number):
-                raise ValidationError({"phone": "Enter a valid phone number, e.g. (303) 578-9317."})
+        if self.phone and phone_parse(self.phone) is None:
+            raise ValidationError({"phone": "Enter a valid phone number, e.g. (303) 578-9317."})
 
     @property
     def phone_href(self) -> str:

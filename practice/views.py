@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from django.views.static import serve
 
 from practice import services
-from practice.models import tel_url
+from practice.phone import tel_url
 
 
 @requires_csrf_token

@@ -1,14 +1,22 @@
 """The public appointment request form: plain language, kind errors, spam checks that never block people."""
 
-import re
-
-import phonenumbers
 from django import forms
 from django.conf import settings
-from django.core import signing
 
+from practice.forms import (
+    EmailAddressField,
+    ErrorSummaryMixin,
+    MultiLineField,
+    PhoneNumberField,
+    SingleLineField,
+    SubmitTiming,
+    Timing,
+    choice_errors,
+    text_errors,
+)
 from scheduling.models import (
     DAY_PARTS,
+    TIME_SLOTS,
     WEEKDAYS,
     ClientType,
     ContactMethod,
@@ -16,61 +24,26 @@ from scheduling.models import (
     SessionFormat,
     SessionsFor,
 )
-from scheduling.models import TIME_SLOTS as TIME_SLOTS
 
-# C0 controls except tab, newline and carriage return, DEL, and C1 controls.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x85]")
 TIMING_SALT = "scheduling.request-form.started"
+TIMING = SubmitTiming(salt=TIMING_SALT)
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
 def timing_token_make() -> str:
-    """A signed timestamp of when the form was shown; the form rejects submits that come too fast."""
-    return signing.TimestampSigner(salt=TIMING_SALT).sign("form")
+    """A signed timestamp of when the form was shown; the form flags submits that come too fast as spam."""
+    return TIMING.token()
 
 
 def _yes_no(value: str) -> bool:
     return value == "yes"
 
 
-class SingleLineField(forms.CharField):
-    """A one-line text answer: no line breaks (they must never reach an email header) or control characters."""
-
-    def validate(self, value):
-        super().validate(value)
-        if value and (LINE_BREAKS.search(value) or CONTROL_CHARACTERS.search(value)):
-            raise forms.ValidationError(
-                f"{self.label} must be on one line, without special characters", code="control_characters"
-            )
-
-
-class MultiLineField(forms.CharField):
-    def validate(self, value):
-        super().validate(value)
-        if value and CONTROL_CHARACTERS.search(value):
-            raise forms.ValidationError(f"{self.label} must not contain special characters", code="control_characters")
-
-
-def _choice_errors(message: str) -> dict:
-    return {"required": message, "invalid_choice": message}
-
-
-def _text_errors(label: str, *, required: str | None = None) -> dict:
-    errors = {
-        "max_length": f"{label} must be %(limit_value)d characters or fewer",
-        "null_characters_not_allowed": f"{label} must not contain special characters",
-    }
-    if required:
-        errors["required"] = required
-    return errors
-
-
-class AppointmentRequestForm(forms.Form):
+class AppointmentRequestForm(ErrorSummaryMixin, forms.Form):
     name = SingleLineField(
         label="Full name",
         max_length=100,
-        error_messages=_text_errors("Full name", required="Enter your full name"),
+        error_messages=text_errors("Full name", required="Enter your full name"),
         widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
     )
     preferred_name = SingleLineField(
@@ -78,7 +51,7 @@ class AppointmentRequestForm(forms.Form):
         max_length=60,
         required=False,
         help_text="If it’s different from your full name.",
-        error_messages=_text_errors("Preferred name"),
+        error_messages=text_errors("Preferred name"),
         widget=forms.TextInput(attrs={"autocomplete": "nickname", "spellcheck": "false"}),
     )
     pronouns = SingleLineField(
@@ -86,38 +59,28 @@ class AppointmentRequestForm(forms.Form):
         max_length=40,
         required=False,
         help_text="For example she/her, he/him or they/them.",
-        error_messages=_text_errors("Pronouns"),
+        error_messages=text_errors("Pronouns"),
     )
-    email = forms.EmailField(
-        label="Email address",
-        max_length=254,
-        error_messages={
-            "required": "Enter your email address",
-            "invalid": "Enter an email address in the correct format, like name@example.com",
-            "max_length": "Email address must be 254 characters or fewer",
-            "null_characters_not_allowed": "Enter an email address in the correct format, like name@example.com",
-        },
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-    )
-    phone = SingleLineField(
+    email = EmailAddressField(widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}))
+    phone = PhoneNumberField(
         label="Phone number",
         max_length=30,
         help_text="A US number, like (303) 555-0123.",
-        error_messages=_text_errors("Phone number", required="Enter your phone number"),
+        error_messages=text_errors("Phone number", required="Enter your phone number"),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
     contact_method = forms.ChoiceField(
         label="How would you like us to contact you?",
         choices=ContactMethod.choices,
         widget=forms.RadioSelect,
-        error_messages=_choice_errors("Select how you would like us to contact you"),
+        error_messages=choice_errors("Select how you would like us to contact you"),
     )
     voicemail_ok = forms.TypedChoiceField(
         label="May we leave a voicemail that mentions the practice?",
         choices=YES_NO,
         coerce=_yes_no,
         widget=forms.RadioSelect,
-        error_messages=_choice_errors("Select yes if we may leave a voicemail that mentions the practice"),
+        error_messages=choice_errors("Select yes if we may leave a voicemail that mentions the practice"),
     )
     acknowledgement_ok = forms.TypedChoiceField(
         label="May we email you a confirmation that we received this request?",
@@ -125,25 +88,25 @@ class AppointmentRequestForm(forms.Form):
         coerce=_yes_no,
         widget=forms.RadioSelect,
         help_text="Choose no if others can read your email: a confirmation shows that you contacted a therapist.",
-        error_messages=_choice_errors("Select yes if we may email you a confirmation"),
+        error_messages=choice_errors("Select yes if we may email you a confirmation"),
     )
     sessions_for = forms.ChoiceField(
         label="Who are the sessions for?",
         choices=SessionsFor.choices,
         widget=forms.RadioSelect,
-        error_messages=_choice_errors("Select who the sessions are for"),
+        error_messages=choice_errors("Select who the sessions are for"),
     )
     client_type = forms.ChoiceField(
         label="Have you been a client of the practice before?",
         choices=ClientType.choices,
         widget=forms.RadioSelect,
-        error_messages=_choice_errors("Select whether you are new or returning"),
+        error_messages=choice_errors("Select whether you are new or returning"),
     )
     session_format = forms.ChoiceField(
         label="How would you like to meet?",
         choices=SessionFormat.choices,
         widget=forms.RadioSelect,
-        error_messages=_choice_errors("Select in person or online video"),
+        error_messages=choice_errors("Select in person or online video"),
     )
     in_colorado = forms.BooleanField(
         label="I will be physically located in Colorado during online sessions",
@@ -160,28 +123,28 @@ class AppointmentRequestForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Tick every time that could work. Leave them all blank if you’re flexible.",
-        error_messages=_choice_errors("Select times from the list"),
+        error_messages=choice_errors("Select times from the list"),
     )
     availability_note = MultiLineField(
         label="Anything else about timing",
         max_length=300,
         required=False,
         help_text="For example “not the first week of March”.",
-        error_messages=_text_errors("Anything else about timing"),
+        error_messages=text_errors("Anything else about timing"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     payment = forms.ChoiceField(
         label="How will you pay?",
         choices=Payment.choices,
         widget=forms.RadioSelect,
-        error_messages=_choice_errors("Select self-pay or insurance"),
+        error_messages=choice_errors("Select self-pay or insurance"),
     )
     insurance_provider = SingleLineField(
         label="Insurance provider",
         max_length=120,
         required=False,
         help_text="Only if you’d like to use insurance, for example “Anthem”.",
-        error_messages=_text_errors("Insurance provider"),
+        error_messages=text_errors("Insurance provider"),
     )
     message = MultiLineField(
         label="Anything you’d like us to know",
@@ -191,14 +154,14 @@ class AppointmentRequestForm(forms.Form):
             "Up to 1,000 characters. Please don’t include health details here: "
             "you can share them with {clinician} privately once we’re in touch."
         ),
-        error_messages=_text_errors("Your message"),
+        error_messages=text_errors("Your message"),
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     heard_about = SingleLineField(
         label="How did you hear about the practice?",
         max_length=200,
         required=False,
-        error_messages=_text_errors("How you heard about the practice"),
+        error_messages=text_errors("How you heard about the practice"),
     )
     consent = forms.BooleanField(
         label="I agree to be contacted about this request",
@@ -221,16 +184,6 @@ class AppointmentRequestForm(forms.Form):
         clinician = clinician_name or "our clinician"
         for name in ("in_colorado", "message"):
             self.fields[name].help_text = self.fields[name].help_text.format(clinician=clinician)
-
-    def clean_phone(self):
-        raw = self.cleaned_data["phone"]
-        try:
-            number = phonenumbers.parse(raw, "US")
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_valid_number(number):
-            raise forms.ValidationError("Enter a phone number, like (303) 555-0123", code="invalid")
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
     def clean(self):
         cleaned = super().clean()
@@ -258,14 +211,10 @@ class AppointmentRequestForm(forms.Form):
         """
         if self.cleaned_data.get("website"):
             return True
-        signer = signing.TimestampSigner(salt=TIMING_SALT)
-        try:
-            signer.unsign(self.cleaned_data.get("started", ""), max_age=settings.APPOINTMENT_MIN_SUBMIT_SECONDS)
-        except signing.SignatureExpired:
-            return False  # Older than the minimum: a person took their time.
-        except signing.BadSignature:
-            return True
-        return True  # Genuine, but sent sooner than a person could.
+        timing = TIMING.verdict(
+            self.cleaned_data.get("started", ""), min_seconds=settings.APPOINTMENT_MIN_SUBMIT_SECONDS
+        )
+        return timing is not Timing.FINE
 
     def preferred_times_by_day(self) -> list[tuple[str, list]]:
         """The time checkboxes grouped by weekday, each with its part-of-day label."""
@@ -275,17 +224,3 @@ class AppointmentRequestForm(forms.Form):
             parts = subwidgets[index * len(DAY_PARTS) : (index + 1) * len(DAY_PARTS)]
             groups.append((day_label, [(part, label) for part, (_value, label) in zip(parts, DAY_PARTS, strict=True)]))
         return groups
-
-    def error_summary(self) -> list[tuple[str, str]]:
-        """(anchor id, message) for the GOV.UK-style summary, in the order the fields appear."""
-        items = []
-        for name in self.fields:
-            if name not in self.errors:
-                continue
-            bound = self[name]
-            anchor = bound.auto_id
-            if bound.use_fieldset:
-                anchor = f"{bound.auto_id}_0"
-            items.extend((anchor, message) for message in self.errors[name])
-        items.extend(("", message) for message in self.non_field_errors())
-        return items

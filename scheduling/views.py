@@ -38,7 +38,7 @@ def request_form(request, *, page):
     context = {
         **page.get_context(request),
         "form": form,
-        "error_summary": form.error_summary() if form.is_bound else [],
+        "error_summary": form.error_summary(),
         "rate_limited": rate_limited,
     }
     return TemplateResponse(request, page.get_template(request), context, status=status)

@@ -6,7 +6,8 @@ import importlib
 import pytest
 from django.core.exceptions import ValidationError
 
-from practice.models import PracticeDetails, telephone_international
+from practice.models import PracticeDetails
+from practice.phone import telephone_international
 from practice.templatetags.practice_tags import fit_title
 
 pytestmark = pytest.mark.django_db
