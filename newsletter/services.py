@@ -3,7 +3,6 @@
 import logging
 import unicodedata
 import uuid
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -11,22 +10,16 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import ModelLogEntry, Page, Site
 
-from newsletter.models import (
-    Delivery,
-    DeliveryKind,
-    DeliveryState,
-    Mailing,
-    Subscriber,
-    SubscriberStatus,
-)
+from newsletter.models import Delivery, DeliveryKind, Mailing, Subscriber, SubscriberStatus
 from practice.email import automatic_message, site_hostname
 from practice.models import PracticeDetails
+from practice.outbox import CHUNK_SIZE, Outbox, OutboxState, outbox_claim, outbox_send, outbox_send_claimed
 
 logger = logging.getLogger(__name__)
 
@@ -35,9 +28,6 @@ UNSUBSCRIBE_SALT = "newsletter.unsubscribe"
 CONFIRM_MAX_AGE = timedelta(days=7)
 CONFIRMATION_RESEND_AFTER = timedelta(minutes=10)
 PENDING_PRUNE_AFTER = timedelta(days=30)
-STALE_SENDING_AFTER = timedelta(minutes=15)
-CHUNK_SIZE = 50
-MAX_ATTEMPTS = 5
 
 
 class LinkInvalid(Exception):
@@ -178,8 +168,8 @@ def subscriber_confirm(*, subscriber: Subscriber) -> bool:
         Delivery.objects.filter(
             subscriber=subscriber,
             kind=DeliveryKind.CONFIRMATION,
-            state__in=[DeliveryState.PENDING, DeliveryState.FAILED],
-        ).update(state=DeliveryState.SKIPPED, next_try_at=None)
+            state=OutboxState.PENDING,
+        ).update(state=OutboxState.CANCELLED, next_try_at=None)
     return True
 
 
@@ -189,8 +179,8 @@ def subscriber_unsubscribe(*, subscriber: Subscriber) -> bool:
         subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
         Delivery.objects.filter(
             subscriber=subscriber,
-            state__in=[DeliveryState.PENDING, DeliveryState.FAILED],
-        ).update(state=DeliveryState.SKIPPED, next_try_at=None)
+            state=OutboxState.PENDING,
+        ).update(state=OutboxState.CANCELLED, next_try_at=None)
         if subscriber.status == SubscriberStatus.UNSUBSCRIBED:
             return False
         subscriber.status = SubscriberStatus.UNSUBSCRIBED
@@ -376,6 +366,37 @@ def mailing_send_test(*, mailing: Mailing, email: str) -> None:
 # Delivery
 
 
+class DeliveryOutbox(Outbox):
+    """The newsletter's part of the outbox: its emails, and when the subscriber no longer wants them."""
+
+    model = Delivery
+    related = ("subscriber", "mailing")
+
+    def message(self, row: Delivery, *, memo: dict) -> EmailMultiAlternatives:
+        if row.kind == DeliveryKind.CONFIRMATION:
+            if "details" not in memo:
+                memo["details"] = _practice_details()
+            return _confirmation_message(subscriber=row.subscriber, details=memo["details"])
+        return _mailing_message(mailing=row.mailing, subscriber=row.subscriber)
+
+    def overtaken(self, row: Delivery) -> bool:
+        # A confirmation request is for a pending subscriber only, a mailing for an active one.
+        wanted = SubscriberStatus.PENDING if row.kind == DeliveryKind.CONFIRMATION else SubscriberStatus.ACTIVE
+        return row.subscriber.status != wanted
+
+
+DELIVERY_OUTBOX = DeliveryOutbox()
+
+
+def _deliveries_where(*, kind: str | None, mailing_id: int | None) -> Q:
+    where = Q()
+    if kind:
+        where &= Q(kind=kind)
+    if mailing_id:
+        where &= Q(mailing_id=mailing_id)
+    return where
+
+
 def deliveries_claim(
     *,
     kind: str | None = None,
@@ -383,121 +404,18 @@ def deliveries_claim(
     chunk_size: int = CHUNK_SIZE,
     now=None,
 ) -> list[Delivery]:
-    """Take up to chunk_size due deliveries for this worker: one UPDATE marks them all `sending`.
-
-    The UPDATE repeats the `due` condition, so a row another worker claimed first is not claimed again.
-    """
-    now = now or timezone.now()
-    due = Delivery.objects.due(now)
-    if kind:
-        due = due.filter(kind=kind)
-    if mailing_id:
-        due = due.filter(mailing_id=mailing_id)
-    claim = uuid.uuid4()
-    with transaction.atomic():
-        ids = list(due.select_for_update(skip_locked=True).order_by("pk").values_list("pk", flat=True)[:chunk_size])
-        if not ids:
-            return []
-        Delivery.objects.due(now).filter(pk__in=ids).update(
-            state=DeliveryState.SENDING,
-            claim=claim,
-            claimed_at=now,
-            attempts=F("attempts") + 1,
-        )
-    return list(Delivery.objects.filter(claim=claim).select_related("subscriber", "mailing").order_by("pk"))
-
-
-def _backoff(attempts: int) -> timedelta:
-    return timedelta(minutes=min(2**attempts, 240))
-
-
-def _error_label(error: Exception) -> str:
-    # The class and SMTP code only: exception text can quote the recipient's address.
-    code = getattr(error, "smtp_code", None)
-    return f"{type(error).__name__}{f' {code}' if code else ''}"[:300]
-
-
-def _delivery_failed(*, delivery: Delivery, error: Exception, now) -> Delivery:
-    """Record a failed attempt; it is retried after a backoff until MAX_ATTEMPTS."""
-    delivery.state = DeliveryState.FAILED
-    delivery.last_error = _error_label(error)
-    delivery.next_try_at = now + _backoff(delivery.attempts) if delivery.attempts < MAX_ATTEMPTS else None
-    return delivery
+    """Take up to chunk_size due deliveries (of this kind or mailing) for this worker, marked `sending`."""
+    where = _deliveries_where(kind=kind, mailing_id=mailing_id)
+    return outbox_claim(outbox=DELIVERY_OUTBOX, where=where, chunk_size=chunk_size, now=now)
 
 
 def deliveries_send_claimed(*, deliveries: list[Delivery]) -> dict[str, int]:
-    """Send claimed deliveries over one connection and record the outcome (a few UPDATEs per chunk)."""
-    now = timezone.now()
-    sent_ids, skipped_ids, failed = [], [], []
-    details = None
-    to_send = []
-    for delivery in deliveries:
-        subscriber = delivery.subscriber
-        wanted = SubscriberStatus.PENDING if delivery.kind == DeliveryKind.CONFIRMATION else SubscriberStatus.ACTIVE
-        if subscriber.status != wanted:
-            skipped_ids.append(delivery.pk)
-        else:
-            to_send.append(delivery)
-    if to_send:
-        connection = mailers.default
-        try:
-            connection.open()
-        except Exception as error:  # noqa: BLE001 - the mail server is unreachable: retry the whole chunk later
-            logger.warning(
-                "newsletter: mail server unavailable for %d deliveries: %s", len(to_send), _error_label(error)
-            )
-            failed = [_delivery_failed(delivery=delivery, error=error, now=now) for delivery in to_send]
-            to_send = []
-        try:
-            for delivery in to_send:
-                try:
-                    if delivery.kind == DeliveryKind.CONFIRMATION:
-                        details = details or _practice_details()
-                        message = _confirmation_message(subscriber=delivery.subscriber, details=details)
-                    else:
-                        message = _mailing_message(mailing=delivery.mailing, subscriber=delivery.subscriber)
-                    connection.send_messages([message])
-                except Exception as error:  # noqa: BLE001 - any failure of one email must not stop the chunk
-                    logger.warning("newsletter: delivery %s failed: %s", delivery.pk, _error_label(error))
-                    failed.append(_delivery_failed(delivery=delivery, error=error, now=now))
-                else:
-                    sent_ids.append(delivery.pk)
-        finally:
-            if to_send:
-                try:
-                    connection.close()
-                except Exception:  # noqa: BLE001 - what was sent is sent; a failed QUIT changes nothing
-                    logger.warning("newsletter: closing the mail connection failed")
-    if sent_ids:
-        Delivery.objects.filter(pk__in=sent_ids).update(state=DeliveryState.SENT, sent_at=now, last_error="")
-    if skipped_ids:
-        Delivery.objects.filter(pk__in=skipped_ids).update(state=DeliveryState.SKIPPED)
-    if failed:
-        Delivery.objects.bulk_update(failed, ["state", "last_error", "next_try_at"])
-    return {"sent": len(sent_ids), "skipped": len(skipped_ids), "failed": len(failed)}
+    """Send claimed deliveries over one connection; returns how many ended in each state."""
+    return outbox_send_claimed(outbox=DELIVERY_OUTBOX, rows=deliveries)
 
 
 def deliveries_send(*, kind: str | None = None, mailing_id: int | None = None, chunk_size: int = CHUNK_SIZE) -> int:
     """Send every due delivery (of this kind or mailing), chunk by chunk. Returns how many were sent."""
-    sent = 0
-    while deliveries := deliveries_claim(kind=kind, mailing_id=mailing_id, chunk_size=chunk_size):
-        sent += deliveries_send_claimed(deliveries=deliveries)["sent"]
-    return sent
-
-
-@dataclass(frozen=True)
-class ResumeResult:
-    marked_unknown: int
-    due: int
-
-
-def deliveries_resume(*, now=None) -> ResumeResult:
-    """The periodic safety net: give up on chunks a dead worker left `sending`, and re-enqueue due work."""
-    now = now or timezone.now()
-    marked_unknown = Delivery.objects.stale_sending(now - STALE_SENDING_AFTER).update(
-        state=DeliveryState.UNKNOWN, next_try_at=None
-    )
-    due = Delivery.objects.due(now).count()
-    if due:
-        _deliveries_enqueue()
-    return ResumeResult(marked_unknown=marked_unknown, due=due)
+    where = _deliveries_where(kind=kind, mailing_id=mailing_id)
+    outcomes = outbox_send(outbox=DELIVERY_OUTBOX, where=where, chunk_size=chunk_size)
+    return outcomes.get(OutboxState.SENT, 0)
