@@ -6,7 +6,7 @@ class NewsletterConfig(AppConfig):
     verbose_name = "Newsletter"
 
     def ready(self):
-        from newsletter.services import DELIVERY_OUTBOX
+        from newsletter.messages import DELIVERY_OUTBOX
         from practice.outbox import outbox_register
 
         outbox_register(DELIVERY_OUTBOX)

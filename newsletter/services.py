@@ -1,99 +1,36 @@
-"""Everything the newsletter changes: subscribing, confirming, leaving, mailings and their delivery."""
+"""Everything the newsletter changes: subscribing, confirming, leaving, mailings and their delivery.
+
+Links are signed in newsletter.tokens, emails rendered in newsletter.messages."""
 
 import logging
 import unicodedata
 import uuid
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core import signing
-from django.core.mail import EmailMultiAlternatives, mailers
+from django.core.mail import mailers
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import ModelLogEntry, Page, Site
+from wagtail.models import ModelLogEntry, Page
 
+from newsletter.messages import DELIVERY_OUTBOX, mailing_message, practice_details
 from newsletter.models import Delivery, DeliveryKind, Mailing, Subscriber, SubscriberStatus
-from practice.email import automatic_message, site_hostname
-from practice.models import PracticeDetails
-from practice.outbox import CHUNK_SIZE, Outbox, OutboxState, outbox_claim, outbox_send, outbox_send_claimed
+from newsletter.tokens import LinkInvalid
+from practice.outbox import CHUNK_SIZE, OutboxState, outbox_claim, outbox_send, outbox_send_claimed
 
 logger = logging.getLogger(__name__)
 
-CONFIRM_SALT = "newsletter.confirm"
-UNSUBSCRIBE_SALT = "newsletter.unsubscribe"
-CONFIRM_MAX_AGE = timedelta(days=7)
 CONFIRMATION_RESEND_AFTER = timedelta(minutes=10)
 PENDING_PRUNE_AFTER = timedelta(days=30)
 
 
-class LinkInvalid(Exception):
-    """A tampered, foreign or no longer applicable link."""
-
-
-class LinkExpired(LinkInvalid):
-    """A confirmation link older than seven days."""
-
-
-# Addresses and links
+# Addresses
 
 
 def email_normalise(email: str) -> str:
     """One spelling per address: trimmed, NFC, lower-cased (so uniqueness is case-insensitive)."""
     return unicodedata.normalize("NFC", email.strip()).lower()
-
-
-def absolute_url(path: str) -> str:
-    return settings.SITE_URL + path
-
-
-def confirm_token_make(*, subscriber: Subscriber) -> str:
-    # Built on the opaque token, never the address: signed values are only base64, readable by anyone.
-    return signing.TimestampSigner(salt=CONFIRM_SALT).sign(str(subscriber.token))
-
-
-def unsubscribe_token_make(*, subscriber: Subscriber) -> str:
-    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(str(subscriber.token))
-
-
-def confirm_url(*, subscriber: Subscriber) -> str:
-    return absolute_url(reverse("newsletter:confirm", args=[confirm_token_make(subscriber=subscriber)]))
-
-
-def unsubscribe_url(*, subscriber: Subscriber) -> str:
-    return absolute_url(reverse("newsletter:unsubscribe", args=[unsubscribe_token_make(subscriber=subscriber)]))
-
-
-def _subscriber_by_token(value: str) -> Subscriber:
-    try:
-        token = uuid.UUID(value)
-    except ValueError as error:
-        raise LinkInvalid from error
-    subscriber = Subscriber.objects.filter(token=token).first()
-    if subscriber is None:
-        raise LinkInvalid
-    return subscriber
-
-
-def subscriber_from_confirm_token(*, token: str) -> Subscriber:
-    try:
-        value = signing.TimestampSigner(salt=CONFIRM_SALT).unsign(token, max_age=CONFIRM_MAX_AGE)
-    except signing.SignatureExpired as error:
-        raise LinkExpired from error
-    except signing.BadSignature as error:
-        raise LinkInvalid from error
-    return _subscriber_by_token(value)
-
-
-def subscriber_from_unsubscribe_token(*, token: str) -> Subscriber:
-    try:
-        value = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token)
-    except signing.BadSignature as error:
-        raise LinkInvalid from error
-    return _subscriber_by_token(value)
 
 
 # Subscribers
@@ -212,11 +149,6 @@ def subscribers_prune(*, now=None) -> int:
 # Mailings
 
 
-def _practice_details(*, site: Site | None = None) -> PracticeDetails:
-    site = site or Site.objects.filter(is_default_site=True).first()
-    return PracticeDetails.for_site(site)
-
-
 def mailing_create_for_page(
     *,
     page: Page,
@@ -231,7 +163,7 @@ def mailing_create_for_page(
     """
     if Mailing.objects.filter(page=page).exists():
         return None
-    details = _practice_details(site=page.get_site())
+    details = practice_details(site=page.get_site())
     try:
         with transaction.atomic():
             mailing = Mailing.objects.create(
@@ -258,134 +190,16 @@ def mailing_create_for_page(
     return mailing
 
 
-def _mailing_context(*, subject: str, summary: str, url: str, image_url: str, sender_name: str, postal_address: str):
-    # Mailings made before the address had fields kept the name as its first line; the footer prints it once.
-    lines = postal_address.splitlines()
-    if lines and lines[0].strip().casefold() == sender_name.strip().casefold():
-        postal_address = "\n".join(lines[1:])
-    return {
-        "subject": subject,
-        "summary": summary,
-        "url": url,
-        "image_url": image_url,
-        "sender_name": sender_name,
-        "postal_address": postal_address,
-        "site_url": settings.SITE_URL,
-    }
-
-
-def _render(template: str, context: dict) -> tuple[str, str]:
-    return (
-        render_to_string(f"newsletter/email/{template}.txt", context),
-        render_to_string(f"newsletter/email/{template}.html", context),
-    )
-
-
-def mailing_render_preview(
-    *,
-    subject: str,
-    summary: str,
-    url: str,
-    image_url: str | None,
-    site: Site | None = None,
-) -> tuple[str, str]:
-    """The new-article email as a subscriber would get it (text, HTML), without sending anything."""
-    details = _practice_details(site=site)
-    context = _mailing_context(
-        subject=subject,
-        summary=summary,
-        url=url,
-        image_url=image_url or "",
-        sender_name=details.practice_name,
-        postal_address=details.postal_address,
-    )
-    context |= {"first_name": "", "unsubscribe_url": absolute_url(reverse("newsletter:index")), "preview": True}
-    return _render("new_article", context)
-
-
-def _list_id(sender_name: str) -> str:
-    """RFC 2919 List-Id: the list's name, then an id under the site's own domain that never changes."""
-    name = sender_name.replace('"', "").replace("\\", "")
-    return f'"{name} articles" <articles.{site_hostname()}>'
-
-
-def _mailing_message(*, mailing: Mailing, subscriber: Subscriber) -> EmailMultiAlternatives:
-    link = unsubscribe_url(subscriber=subscriber)
-    context = _mailing_context(
-        subject=mailing.subject,
-        summary=mailing.summary,
-        url=mailing.url,
-        image_url=mailing.image_url,
-        sender_name=mailing.sender_name,
-        postal_address=mailing.postal_address,
-    )
-    context |= {"first_name": subscriber.first_name, "unsubscribe_url": link}
-    text, html = _render("new_article", context)
-    return automatic_message(
-        subject=mailing.subject,
-        text=text,
-        html=html,
-        to=subscriber.email,
-        sender_name=mailing.sender_name,
-        headers={
-            "List-Id": _list_id(mailing.sender_name),
-            "List-Unsubscribe": f"<{link}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    )
-
-
-def _confirmation_message(*, subscriber: Subscriber, details: PracticeDetails) -> EmailMultiAlternatives:
-    context = {
-        "first_name": subscriber.first_name,
-        "confirm_url": confirm_url(subscriber=subscriber),
-        "subscribe_url": absolute_url(reverse("newsletter:index")),
-        "sender_name": details.practice_name,
-        "postal_address": details.postal_address,
-        "site_url": settings.SITE_URL,
-    }
-    text, html = _render("confirm", context)
-    return automatic_message(
-        subject=f"Please confirm your subscription to {details.practice_name}",
-        text=text,
-        html=html,
-        to=subscriber.email,
-        sender_name=details.practice_name,
-    )
-
-
 def mailing_send_test(*, mailing: Mailing, email: str) -> None:
     """Send the mailing to one staff address, as a subscriber would get it (no delivery is recorded)."""
     stand_in = Subscriber(email=email, first_name="", token=uuid.uuid4())
-    message = _mailing_message(mailing=mailing, subscriber=stand_in)
+    message = mailing_message(mailing=mailing, subscriber=stand_in)
     message.subject = f"[Test] {message.subject}"
     with mailers.default as connection:
         connection.send_messages([message])
 
 
 # Delivery
-
-
-class DeliveryOutbox(Outbox):
-    """The newsletter's part of the outbox: its emails, and when the subscriber no longer wants them."""
-
-    model = Delivery
-    related = ("subscriber", "mailing")
-
-    def message(self, row: Delivery, *, memo: dict) -> EmailMultiAlternatives:
-        if row.kind == DeliveryKind.CONFIRMATION:
-            if "details" not in memo:
-                memo["details"] = _practice_details()
-            return _confirmation_message(subscriber=row.subscriber, details=memo["details"])
-        return _mailing_message(mailing=row.mailing, subscriber=row.subscriber)
-
-    def overtaken(self, row: Delivery) -> bool:
-        # A confirmation request is for a pending subscriber only, a mailing for an active one.
-        wanted = SubscriberStatus.PENDING if row.kind == DeliveryKind.CONFIRMATION else SubscriberStatus.ACTIVE
-        return row.subscriber.status != wanted
-
-
-DELIVERY_OUTBOX = DeliveryOutbox()
 
 
 def _deliveries_where(*, kind: str | None, mailing_id: int | None) -> Q:

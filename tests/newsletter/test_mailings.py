@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from newsletter import services
+from newsletter import messages as newsletter_messages
+from newsletter import services, tokens
 from newsletter.models import Delivery, Mailing, Subscriber
 from practice import outbox
 from practice.outbox import OutboxState
@@ -77,7 +78,7 @@ def test_mailing_email_has_content_postal_address_and_one_click_unsubscribe(
 
     message = mailoutbox[0]
     html = message.alternatives[0].content
-    unsubscribe = services.unsubscribe_url(subscriber=subscriber)
+    unsubscribe = tokens.unsubscribe_url(subscriber=subscriber)
     assert message.subject == "Finding calm in a busy week"
     assert message.extra_headers["List-Unsubscribe"] == f"<{unsubscribe}>"
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -108,7 +109,7 @@ def test_mailing_footer_names_the_practice_once_even_for_an_address_stored_with_
     # Mailings queued before the address had fields stored it with the practice's name as its first line.
     mailing.postal_address = "Better Lives, Building Tribes\n1550 Larimer Street\nDenver, CO 80202"
     mailing.save()
-    message = services._mailing_message(mailing=mailing, subscriber=mailing.deliveries.first().subscriber)
+    message = newsletter_messages.mailing_message(mailing=mailing, subscriber=mailing.deliveries.first().subscriber)
 
     html = message.alternatives[0].content
     assert "Better Lives, Building Tribes\n1550 Larimer Street\nDenver, CO 80202" in message.body
@@ -239,7 +240,7 @@ def test_queries_per_chunk_do_not_grow_with_chunk_size(article, mailoutbox):
 
 
 def test_preview_renders_the_email_without_sending(practice_details, mailoutbox):
-    text, html = services.mailing_render_preview(
+    text, html = newsletter_messages.mailing_render_preview(
         subject="A new article", summary="Its summary.", url="http://testserver/a/", image_url=None
     )
     assert "A new article" in text
