@@ -15,7 +15,8 @@ from django.views.decorators.debug import sensitive_variables
 logger = logging.getLogger(__name__)
 
 # The retry policy: the first try right after commit (from the task queue), then retries after 2, 4, 8, …
-# minutes, each wait doubling up to 6 hours, 12 attempts in all (about a day and a half), then `failed`.
+# minutes, each wait doubling up to 6 hours; 12 attempts in all (the last about 26 hours after the first),
+# then `failed`. Documented in docs/deploy.md, "Email".
 MAX_ATTEMPTS = 12
 FIRST_BACKOFF = timedelta(minutes=2)
 MAX_BACKOFF = timedelta(hours=6)
@@ -184,10 +185,12 @@ def outbox_send_claimed(*, outbox: Outbox, rows: list[OutboxMessage]) -> dict[st
                     logger.warning("%s: closing the mail connection failed", name)
     model = outbox.model
     if sent:
+        # What else sending changes comes first: should the worker die between the two, the row is left
+        # `sending` (then `unknown`, never resent) rather than `sent` with its consequences missing.
+        outbox.sent(sent, at=now)
         model.objects.filter(pk__in=[row.pk for row in sent]).update(
             state=OutboxState.SENT, sent_at=now, last_error="", next_try_at=None
         )
-        outbox.sent(sent, at=now)
     if cancelled:
         model.objects.filter(pk__in=[row.pk for row in cancelled]).update(
             state=OutboxState.CANCELLED, next_try_at=None
