@@ -3,6 +3,7 @@ claim, the sending over one connection per chunk, and the one retry policy (see 
 
 import logging
 import uuid
+from abc import ABC, abstractmethod
 from collections import Counter
 from datetime import datetime, timedelta
 
@@ -75,23 +76,23 @@ class OutboxMessage(models.Model):
         abstract = True
 
 
-class Outbox:
+class Outbox(ABC):
     """What an app tells the shared engine about its outbox: the model, and how a row becomes an email."""
 
     model: type[OutboxMessage]
     # Relations loaded with the claimed rows, so building a chunk's messages costs no query per row.
     related: tuple[str, ...] = ()
 
+    @abstractmethod
     def message(self, row: OutboxMessage, *, memo: dict) -> EmailMessage:
         """The email for this row; `memo` lives for one chunk, for lookups every message shares."""
-        raise NotImplementedError
 
     def overtaken(self, row: OutboxMessage) -> bool:
         """Whether the row has nothing true left to say (it is cancelled instead of sent)."""
         return False
 
-    def sent(self, rows: list[OutboxMessage], *, at: datetime) -> None:
-        """What else changes once these rows' emails went out."""
+    def sent(self, rows: list[OutboxMessage], *, at: datetime) -> None:  # noqa: B027 - most outboxes change nothing more
+        """What else changes once these rows' emails went out (nothing, unless an app says otherwise)."""
 
 
 _outboxes: dict[str, Outbox] = {}
@@ -156,8 +157,9 @@ def outbox_send_claimed(*, outbox: Outbox, rows: list[OutboxMessage]) -> dict[st
     Returns how many rows ended in each state ("sent", "cancelled", "pending" for a retry, "failed")."""
     now = timezone.now()
     name = outbox.model._meta.label
-    cancelled = [row for row in rows if outbox.overtaken(row)]
-    to_send = [row for row in rows if row not in cancelled]
+    cancelled, to_send = [], []
+    for row in rows:
+        (cancelled if outbox.overtaken(row) else to_send).append(row)
     sent, failed = [], []
     if to_send:
         connection = mailers.default
