@@ -21,6 +21,8 @@ from wagtail.search import index
 
 from blog import reading
 from blog.blocks import ArticleStreamBlock
+from blog.feeds import ArticleAtomFeed, ArticleRssFeed
+from newsletter.messages import mailing_render_preview
 from practice.blocks import BodyHeading, anchors_by_block_id
 
 ARTICLES_PER_PAGE = 10
@@ -148,14 +150,10 @@ class ArticleIndexPage(RoutablePageMixin, Page):
 
     @path("feed/", name="feed_rss")
     def feed_rss(self, request):
-        from blog.feeds import ArticleRssFeed
-
         return ArticleRssFeed(index_page=self)(request)
 
     @path("feed/atom/", name="feed_atom")
     def feed_atom(self, request):
-        from blog.feeds import ArticleAtomFeed
-
         return ArticleAtomFeed(index_page=self)(request)
 
 
@@ -229,13 +227,27 @@ class ArticlePage(Page):
 
     def serve_preview(self, request, mode_name):
         if mode_name == "newsletter":
-            from blog.services import article_newsletter_preview
-
-            _text, html = article_newsletter_preview(page=self)
+            _text, html = self.newsletter_preview()
             return HttpResponse(html)
         return super().serve_preview(request, mode_name)
 
+    def newsletter_preview(self) -> tuple[str, str]:
+        """The email subscribers would get for this article (text, HTML), for the editor's preview."""
+        return mailing_render_preview(
+            subject=self.title,
+            summary=self.summary,
+            url=self.full_url or "",
+            image_url=self.share_image_url(),
+            site=self.get_site(),
+        )
+
     # Reads for templates, feeds and structured data
+
+    def share_image_url(self) -> str | None:
+        """The absolute URL of the article's 1200×630 JPEG (what share scrapers and email clients show)."""
+        if self.hero_image is None:
+            return None
+        return self.hero_image.get_rendition("fill-1200x630|format-jpeg").full_url
 
     @property
     def date(self):

@@ -52,13 +52,6 @@ def article_is_going_live_for_the_first_time(*, page: ArticlePage, revision) -> 
     )
 
 
-def article_share_image_url(*, page: ArticlePage) -> str | None:
-    """The absolute URL of the article's 1200×630 JPEG (what share scrapers and email clients show)."""
-    if page.hero_image is None:
-        return None
-    return page.hero_image.get_rendition("fill-1200x630|format-jpeg").full_url
-
-
 def article_announce(*, page: ArticlePage, revision) -> Mailing | None:
     """Email subscribers about an article the first time it goes live, if the editor asked for it.
 
@@ -72,18 +65,7 @@ def article_announce(*, page: ArticlePage, revision) -> Mailing | None:
         subject=page.title,
         summary=page.summary,
         url=page.full_url,
-        image_url=article_share_image_url(page=page),
-    )
-
-
-def article_newsletter_preview(*, page: ArticlePage) -> tuple[str, str]:
-    """The email subscribers would get for this article (text, HTML), for the editor's preview."""
-    return newsletter_services.mailing_render_preview(
-        subject=page.title,
-        summary=page.summary,
-        url=page.full_url or "",
-        image_url=article_share_image_url(page=page),
-        site=page.get_site(),
+        image_url=page.share_image_url(),
     )
 
 

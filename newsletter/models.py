@@ -8,6 +8,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from wagtail.models import Page
 
+from practice.outbox import OutboxMessage, OutboxState
+
 
 class SubscriberStatus(models.TextChoices):
     PENDING = "pending", "Pending confirmation"
@@ -65,12 +67,12 @@ class MailingQuerySet(models.QuerySet):
             deliveries_total=Count("deliveries"),
             deliveries_pending=Count(
                 "deliveries",
-                filter=Q(deliveries__state__in=[DeliveryState.PENDING, DeliveryState.SENDING]),
+                filter=Q(deliveries__state__in=[OutboxState.PENDING, OutboxState.SENDING]),
             ),
-            deliveries_sent=Count("deliveries", filter=Q(deliveries__state=DeliveryState.SENT)),
-            deliveries_failed=Count("deliveries", filter=Q(deliveries__state=DeliveryState.FAILED)),
-            deliveries_unknown=Count("deliveries", filter=Q(deliveries__state=DeliveryState.UNKNOWN)),
-            deliveries_skipped=Count("deliveries", filter=Q(deliveries__state=DeliveryState.SKIPPED)),
+            deliveries_sent=Count("deliveries", filter=Q(deliveries__state=OutboxState.SENT)),
+            deliveries_failed=Count("deliveries", filter=Q(deliveries__state=OutboxState.FAILED)),
+            deliveries_unknown=Count("deliveries", filter=Q(deliveries__state=OutboxState.UNKNOWN)),
+            deliveries_cancelled=Count("deliveries", filter=Q(deliveries__state=OutboxState.CANCELLED)),
         )
 
 
@@ -101,44 +103,12 @@ class DeliveryKind(models.TextChoices):
     MAILING = "mailing", "Mailing"
 
 
-class DeliveryState(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
-    # A worker died while sending: it may or may not have gone out, so it is never sent again.
-    UNKNOWN = "unknown", "Unknown (never resent)"
-    # The subscriber left before their turn came.
-    SKIPPED = "skipped", "Skipped"
-
-
-class DeliveryQuerySet(models.QuerySet):
-    def due(self, now=None) -> "DeliveryQuerySet":
-        now = now or timezone.now()
-        return self.filter(
-            Q(state=DeliveryState.PENDING) | Q(state=DeliveryState.FAILED, next_try_at__lte=now),
-        )
-
-    def stale_sending(self, before) -> "DeliveryQuerySet":
-        return self.filter(state=DeliveryState.SENDING, claimed_at__lt=before)
-
-
-class Delivery(models.Model):
-    """One email to one subscriber; its state lives here so a crashed worker never causes a second send."""
+class Delivery(OutboxMessage):
+    """One email to one subscriber, in the site's outbox (practice.outbox: states, claim, retries)."""
 
     kind = models.CharField(max_length=20, choices=DeliveryKind.choices)
     mailing = models.ForeignKey(Mailing, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries")
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
-    state = models.CharField(max_length=20, choices=DeliveryState.choices, default=DeliveryState.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_try_at = models.DateTimeField(null=True, blank=True)
-    claim = models.UUIDField(null=True, blank=True, editable=False)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    objects = DeliveryQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "deliveries"

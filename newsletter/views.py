@@ -10,7 +10,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 from wagtail.models import Page
 
-from newsletter import services
+from newsletter import services, tokens
 from newsletter.forms import CONSENT_TEXT, CONSENT_VERSION, FooterSubscribeForm, PageSubscribeForm
 from newsletter.models import SubscriberStatus
 from practice.rate_limit import rate_limit_exceeded
@@ -113,8 +113,8 @@ def check_inbox(request):
     return render(request, "newsletter/check_inbox.html")
 
 
-def _link_problem(request, error: services.LinkInvalid):
-    expired = isinstance(error, services.LinkExpired)
+def _link_problem(request, error: tokens.LinkInvalid):
+    expired = isinstance(error, tokens.LinkExpired)
     return render(request, "newsletter/link_invalid.html", {"expired": expired}, status=410 if expired else 404)
 
 
@@ -125,15 +125,15 @@ def _link_problem(request, error: services.LinkInvalid):
 @require_http_methods(["GET", "POST"])
 def confirm(request, token: str):
     try:
-        subscriber = services.subscriber_from_confirm_token(token=token)
+        subscriber = tokens.subscriber_from_confirm_token(token=token)
         if request.method == "POST":
             newly = services.subscriber_confirm(subscriber=subscriber)
             return render(request, "newsletter/confirmed.html", {"already": not newly})
         if subscriber.status == SubscriberStatus.ACTIVE:
             return render(request, "newsletter/confirmed.html", {"already": True})
         if subscriber.status != SubscriberStatus.PENDING:
-            raise services.LinkInvalid
-    except services.LinkInvalid as error:
+            raise tokens.LinkInvalid
+    except tokens.LinkInvalid as error:
         return _link_problem(request, error)
     return render(request, "newsletter/confirm.html")
 
@@ -143,8 +143,8 @@ def confirm(request, token: str):
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token: str):
     try:
-        subscriber = services.subscriber_from_unsubscribe_token(token=token)
-    except services.LinkInvalid as error:
+        subscriber = tokens.subscriber_from_unsubscribe_token(token=token)
+    except tokens.LinkInvalid as error:
         return _link_problem(request, error)
     if request.method == "POST":
         # Any POST unsubscribes: the RFC 8058 body (List-Unsubscribe=One-Click) and our own button alike.

@@ -15,6 +15,7 @@ from wagtail.permission_policies.base import ModelPermissionPolicy
 from newsletter import services
 from newsletter.models import Mailing, Subscriber
 from practice.admin_views import GuardedExportIndexView, ReadableInspectView
+from practice.outbox import MAX_ATTEMPTS
 
 
 class LimitedPermissionPolicy(ModelPermissionPolicy):
@@ -100,11 +101,11 @@ class MailingIndexView(generic.IndexView):
 
 PROGRESS_LABELS = {
     "deliveries_total": "Emails in total",
-    "deliveries_pending": "Pending",
+    "deliveries_pending": "Pending (first try or a retry with backoff to come)",
     "deliveries_sent": "Sent",
-    "deliveries_failed": "Failed (retried with backoff, up to 5 attempts)",
+    "deliveries_failed": f"Failed (gave up after {MAX_ATTEMPTS} attempts)",
     "deliveries_unknown": "Unknown (a worker stopped mid-send; never resent)",
-    "deliveries_skipped": "Skipped (unsubscribed before sending)",
+    "deliveries_cancelled": "Cancelled (unsubscribed or confirmed before sending)",
 }
 
 INSPECT_LABELS = {"url": "Article address", **PROGRESS_LABELS}

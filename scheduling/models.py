@@ -14,6 +14,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from practice.blocks import RICH_TEXT_FEATURES
+from practice.outbox import OutboxMessage
 
 WEEKDAYS = [
     ("monday", "Monday"),
@@ -174,36 +175,19 @@ class NotificationKind(models.TextChoices):
     APPOINTMENT_CANCELLATION = "appointment_cancellation", "Appointment cancellation"
 
 
-class DeliveryState(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed for good"
-    CANCELLED = "cancelled", "Cancelled"
-
-
-class NotificationDeliveryQuerySet(models.QuerySet):
-    def due(self, *, at=None) -> "NotificationDeliveryQuerySet":
-        return self.filter(state=DeliveryState.PENDING, next_try_at__lte=at or timezone.now())
-
-
-class NotificationDelivery(models.Model):
-    """One email we owe someone, tracked so an outage or a dead worker never loses it."""
+class NotificationDelivery(OutboxMessage):
+    """One email we owe about a request, in the site's outbox (practice.outbox: states, claim, retries)."""
 
     appointment_request = models.ForeignKey(AppointmentRequest, on_delete=models.CASCADE, related_name="deliveries")
     kind = models.CharField(max_length=30, choices=NotificationKind.choices)
-    state = models.CharField(max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_try_at = models.DateTimeField(db_index=True)
-    # The exception's class only: SMTP errors can echo addresses.
-    last_error = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    objects = NotificationDeliveryQuerySet.as_manager()
 
     class Meta:
         verbose_name = "notification delivery"
         verbose_name_plural = "notification deliveries"
+        indexes = [
+            models.Index(fields=["state", "next_try_at"], name="scheduling_delivery_due_idx"),
+            models.Index(fields=["claim"], name="scheduling_delivery_claim_idx"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} for request #{self.appointment_request_id}"

@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -19,10 +20,10 @@ from wagtail.models import ModelLogEntry, Site
 
 from practice.email import automatic_message
 from practice.models import PracticeDetails
+from practice.outbox import Outbox, outbox_claim, outbox_send_claimed
 from scheduling import calendar
 from scheduling.models import (
     AppointmentRequest,
-    DeliveryState,
     NotificationDelivery,
     NotificationKind,
     SessionFormat,
@@ -35,8 +36,6 @@ DUPLICATE_WINDOW = timedelta(minutes=10)
 # The first attempt runs from the task queue right after commit; the resume job
 # only picks a delivery up once the queue has had this long to try.
 QUEUE_GRACE = timedelta(minutes=10)
-MAX_ATTEMPTS = 12
-MAX_BACKOFF = timedelta(hours=6)
 # Fields of the form that describe the request (the spam-check fields are left out).
 REQUEST_FIELDS = (
     "name",
@@ -121,7 +120,7 @@ def _delivery_enqueue(*, delivery_id: int) -> None:
 
     try:
         notification_deliver.enqueue(delivery_id)
-    except Exception:  # The delivery stays pending; resume_notifications sends it.
+    except Exception:  # The delivery stays pending; resume_outbox sends it.
         logger.exception("Could not enqueue notification delivery %s", delivery_id)
 
 
@@ -199,58 +198,38 @@ def _delivery_overtaken(delivery: NotificationDelivery) -> bool:
     return False
 
 
-def _backoff(*, attempts: int) -> timedelta:
-    return min(timedelta(minutes=2**attempts), MAX_BACKOFF)
+class NotificationOutbox(Outbox):
+    """The scheduling app's part of the outbox: its emails and what sending them changes."""
 
+    model = NotificationDelivery
+    related = ("appointment_request",)
 
-@sensitive_variables("message")
-def notification_delivery_attempt(*, delivery_id: int) -> str:
-    """Try to send one pending notification; on failure, schedule the next try with exponential backoff."""
-    with transaction.atomic():
-        delivery = (
-            NotificationDelivery.objects.select_for_update(of=("self",))
-            .select_related("appointment_request")
-            .filter(pk=delivery_id, state=DeliveryState.PENDING)
-            .first()
-        )
-        if delivery is None:
-            return "skipped"  # Sent already, given up, or purged with its request.
-        if _delivery_overtaken(delivery):
-            delivery.state = DeliveryState.CANCELLED
-            delivery.save(update_fields=["state"])
-            return delivery.state
-        delivery.attempts += 1
-        try:
-            message = _message(kind=delivery.kind, appointment_request=delivery.appointment_request)
-            message.send()
-        except Exception as error:  # noqa: BLE001 -- any failure: keep the delivery and retry later.
-            delivery.last_error = type(error).__name__[:200]
-            if delivery.attempts >= MAX_ATTEMPTS:
-                delivery.state = DeliveryState.FAILED
-            delivery.next_try_at = timezone.now() + _backoff(attempts=delivery.attempts)
-            logger.warning("Notification delivery %s failed (%s)", delivery.pk, delivery.last_error)
-        else:
-            delivery.state = DeliveryState.SENT
-            delivery.sent_at = timezone.now()
-            delivery.last_error = ""
-            sent_to = AppointmentRequest.objects.filter(pk=delivery.appointment_request_id)
-            if delivery.kind == NotificationKind.APPOINTMENT_CONFIRMATION:
-                sent_to.update(
-                    confirmation_sent_at=delivery.sent_at, confirmed_for=delivery.appointment_request.scheduled_for
-                )
-            elif delivery.kind == NotificationKind.APPOINTMENT_CANCELLATION:
+    def message(self, row: NotificationDelivery, *, memo: dict) -> EmailMultiAlternatives:
+        return _message(kind=row.kind, appointment_request=row.appointment_request)
+
+    def overtaken(self, row: NotificationDelivery) -> bool:
+        return _delivery_overtaken(row)
+
+    def sent(self, rows: list[NotificationDelivery], *, at: datetime) -> None:
+        for row in rows:
+            sent_to = AppointmentRequest.objects.filter(pk=row.appointment_request_id)
+            if row.kind == NotificationKind.APPOINTMENT_CONFIRMATION:
+                sent_to.update(confirmation_sent_at=at, confirmed_for=row.appointment_request.scheduled_for)
+            elif row.kind == NotificationKind.APPOINTMENT_CANCELLATION:
                 sent_to.update(confirmed_for=None)  # The client's calendar holds no appointment any more.
-        delivery.save()
-        return delivery.state
 
 
-def deliveries_resume(*, now: datetime | None = None) -> dict[str, int]:
-    """Retry every pending delivery whose next try is due (run every few minutes)."""
-    outcomes: dict[str, int] = {}
-    for delivery_id in NotificationDelivery.objects.due(at=now).order_by("next_try_at").values_list("pk", flat=True):
-        state = notification_delivery_attempt(delivery_id=delivery_id)
-        outcomes[state] = outcomes.get(state, 0) + 1
-    return outcomes
+NOTIFICATION_OUTBOX = NotificationOutbox()
+
+
+def notification_delivery_attempt(*, delivery_id: int) -> str:
+    """Try one pending notification now (the task queue's first try); a failure is retried by the outbox's
+    policy. Returns the state it ended in, or "skipped" if it was no longer pending."""
+    rows = outbox_claim(outbox=NOTIFICATION_OUTBOX, where=Q(pk=delivery_id), due_only=False)
+    if not rows:
+        return "skipped"  # Sent already, given up, or purged with its request.
+    outcomes = outbox_send_claimed(outbox=NOTIFICATION_OUTBOX, rows=rows)
+    return next(iter(outcomes))
 
 
 def _log_value(value) -> str | None:

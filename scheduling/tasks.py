@@ -7,5 +7,5 @@ from scheduling import services
 
 @task()
 def notification_deliver(delivery_id: int) -> str:
-    """First attempt at a notification; later ones come from `manage.py resume_notifications`."""
+    """First attempt at a notification; retries come from `manage.py resume_outbox`."""
     return services.notification_delivery_attempt(delivery_id=delivery_id)

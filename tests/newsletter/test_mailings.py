@@ -8,8 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from newsletter import services
-from newsletter.models import Delivery, DeliveryState, Mailing, Subscriber
+from newsletter import messages as newsletter_messages
+from newsletter import services, tokens
+from newsletter.models import Delivery, Mailing, Subscriber
+from practice import outbox
+from practice.outbox import OutboxState
 from tests.newsletter import mailers
 from tests.newsletter.factories import SubscriberFactory
 from tests.practice.factories import StandardPageFactory
@@ -34,6 +37,11 @@ def create(article, **overrides):
     return services.mailing_create_for_page(**content | overrides)
 
 
+def resume(*, now=None):
+    """The resume job's outcomes for the newsletter's outbox."""
+    return outbox.outbox_resume(now=now)["newsletter.Delivery"]
+
+
 def use_backend(settings, name):
     settings.MAILERS = {"default": {"BACKEND": f"tests.newsletter.mailers.{name}"}}
 
@@ -49,7 +57,7 @@ def test_mailing_goes_once_to_every_active_subscriber_after_commit(practice_deta
 
     assert sorted(m.to[0] for m in mailoutbox) == sorted(s.email for s in active)
     assert mailing.sender_name == "Better Lives, Building Tribes"
-    assert set(mailing.deliveries.values_list("state", flat=True)) == {DeliveryState.SENT}
+    assert set(mailing.deliveries.values_list("state", flat=True)) == {OutboxState.SENT}
 
 
 def test_second_call_for_the_same_page_creates_nothing(article, committed, mailoutbox):
@@ -70,7 +78,7 @@ def test_mailing_email_has_content_postal_address_and_one_click_unsubscribe(
 
     message = mailoutbox[0]
     html = message.alternatives[0].content
-    unsubscribe = services.unsubscribe_url(subscriber=subscriber)
+    unsubscribe = tokens.unsubscribe_url(subscriber=subscriber)
     assert message.subject == "Finding calm in a busy week"
     assert message.extra_headers["List-Unsubscribe"] == f"<{unsubscribe}>"
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -101,7 +109,7 @@ def test_mailing_footer_names_the_practice_once_even_for_an_address_stored_with_
     # Mailings queued before the address had fields stored it with the practice's name as its first line.
     mailing.postal_address = "Better Lives, Building Tribes\n1550 Larimer Street\nDenver, CO 80202"
     mailing.save()
-    message = services._mailing_message(mailing=mailing, subscriber=mailing.deliveries.first().subscriber)
+    message = newsletter_messages.mailing_message(mailing=mailing, subscriber=mailing.deliveries.first().subscriber)
 
     html = message.alternatives[0].content
     assert "Better Lives, Building Tribes\n1550 Larimer Street\nDenver, CO 80202" in message.body
@@ -132,7 +140,7 @@ def test_subscriber_who_leaves_before_their_turn_is_skipped(article, mailoutbox)
     services.deliveries_send()
 
     assert [m.to[0] for m in mailoutbox] == [staying.email]
-    assert Delivery.objects.get(subscriber=leaving).state == DeliveryState.SKIPPED
+    assert Delivery.objects.get(subscriber=leaving).state == OutboxState.CANCELLED
 
 
 def test_failed_delivery_is_retried_with_backoff_and_never_sent_twice(article, settings, committed, mailoutbox):
@@ -143,23 +151,24 @@ def test_failed_delivery_is_retried_with_backoff_and_never_sent_twice(article, s
 
     services.deliveries_send()
     failed = Delivery.objects.get(subscriber=flaky)
-    assert failed.state == DeliveryState.FAILED
+    assert failed.state == OutboxState.PENDING  # Pending its retry, after the backoff.
+    assert failed.next_try_at > timezone.now()
     assert failed.attempts == 1
     assert failed.last_error == "SMTPRecipientsRefused"  # No address in the stored error.
     assert [m.to[0] for m in mailoutbox] == [ok.email]
 
     # Not due yet: the resume job leaves it alone.
     with committed():
-        services.deliveries_resume()
+        assert resume() == {}
     assert len(mailoutbox) == 1
 
     mailers.FlakyBackend.refuse = set()
     Delivery.objects.filter(pk=failed.pk).update(next_try_at=timezone.now() - timedelta(seconds=1))
     with committed():
-        assert services.deliveries_resume().due == 1
+        assert resume() == {"sent": 1}
     services.deliveries_send()  # A duplicate task finds nothing left to do.
     assert Counter(m.to[0] for m in mailoutbox) == {ok.email: 1, flaky.email: 1}
-    assert Delivery.objects.get(subscriber=flaky).state == DeliveryState.SENT
+    assert Delivery.objects.get(subscriber=flaky).state == OutboxState.SENT
 
 
 def test_delivery_gives_up_after_the_last_attempt(article, settings, mailoutbox):
@@ -170,13 +179,13 @@ def test_delivery_gives_up_after_the_last_attempt(article, settings, mailoutbox)
     delivery = Delivery.objects.get()
 
     now = timezone.now()
-    for _ in range(services.MAX_ATTEMPTS):
+    for _ in range(outbox.MAX_ATTEMPTS):
         services.deliveries_send_claimed(deliveries=services.deliveries_claim(now=now))
         delivery.refresh_from_db()
         now = (delivery.next_try_at or now) + timedelta(seconds=1)
 
-    assert delivery.state == DeliveryState.FAILED
-    assert delivery.attempts == services.MAX_ATTEMPTS
+    assert delivery.state == OutboxState.FAILED
+    assert delivery.attempts == outbox.MAX_ATTEMPTS
     assert delivery.next_try_at is None
     assert services.deliveries_claim(now=now + timedelta(days=365)) == []
     mailers.FlakyBackend.refuse = set()
@@ -190,7 +199,7 @@ def test_crash_mid_chunk_never_resends_and_everyone_else_gets_exactly_one(articl
 
     with pytest.raises(mailers.WorkerDied):
         services.deliveries_send(chunk_size=10)
-    in_flight = set(Delivery.objects.filter(state=DeliveryState.SENDING).values_list("subscriber__email", flat=True))
+    in_flight = set(Delivery.objects.filter(state=OutboxState.SENDING).values_list("subscriber__email", flat=True))
     assert len(in_flight) == 10
     assert len(mailoutbox) == 3
 
@@ -198,15 +207,14 @@ def test_crash_mid_chunk_never_resends_and_everyone_else_gets_exactly_one(articl
     use_backend(settings, "FlakyBackend")
     services.deliveries_send(chunk_size=10)
     # Fifteen minutes later the resume job gives up on the dead chunk: unknown, never resent.
-    result = services.deliveries_resume(now=timezone.now() + timedelta(minutes=16))
-    assert result.marked_unknown == 10
+    assert resume(now=timezone.now() + timedelta(minutes=16)) == {"unknown": 10}
     services.deliveries_send()
 
     received = Counter(m.to[0] for m in mailoutbox)
     assert max(received.values()) == 1
     assert {s.email for s in subscribers} - in_flight <= set(received)
-    assert Delivery.objects.filter(state=DeliveryState.UNKNOWN).count() == 10
-    assert Delivery.objects.filter(state=DeliveryState.SENT).count() == 15
+    assert Delivery.objects.filter(state=OutboxState.UNKNOWN).count() == 10
+    assert Delivery.objects.filter(state=OutboxState.SENT).count() == 15
 
 
 def test_resume_leaves_recent_sending_rows_alone(article):
@@ -214,8 +222,8 @@ def test_resume_leaves_recent_sending_rows_alone(article):
     create(article)
     services.deliveries_claim()
 
-    assert services.deliveries_resume(now=timezone.now() + timedelta(minutes=14)).marked_unknown == 0
-    assert Delivery.objects.get().state == DeliveryState.SENDING
+    assert resume(now=timezone.now() + timedelta(minutes=14)) == {}
+    assert Delivery.objects.get().state == OutboxState.SENDING
 
 
 def test_queries_per_chunk_do_not_grow_with_chunk_size(article, mailoutbox):
@@ -232,7 +240,7 @@ def test_queries_per_chunk_do_not_grow_with_chunk_size(article, mailoutbox):
 
 
 def test_preview_renders_the_email_without_sending(practice_details, mailoutbox):
-    text, html = services.mailing_render_preview(
+    text, html = newsletter_messages.mailing_render_preview(
         subject="A new article", summary="Its summary.", url="http://testserver/a/", image_url=None
     )
     assert "A new article" in text
@@ -251,19 +259,19 @@ def test_send_test_goes_to_the_staff_address_only(article, mailoutbox):
 
     assert [m.to for m in mailoutbox] == [["editor@practice.example"]]
     assert mailoutbox[0].subject.startswith("[Test]")
-    assert set(Delivery.objects.values_list("state", flat=True)) == {DeliveryState.PENDING}
+    assert set(Delivery.objects.values_list("state", flat=True)) == {OutboxState.PENDING}
 
 
-def test_resume_deliveries_command_reports_and_sends_due(article, committed, mailoutbox):
+def test_resume_outbox_command_reports_and_sends_due(article, committed, mailoutbox):
     SubscriberFactory.create_batch(2)
     create(article)
 
     with committed():
-        out = call_command_output("resume_deliveries")
+        out = call_command_output("resume_outbox")
 
-    assert "0 stuck" in out and "2 due" in out
+    assert "newsletter.Delivery: 2 sent." in out
     assert len(mailoutbox) == 2
-    assert "0 due" in call_command_output("resume_deliveries")
+    assert "newsletter.Delivery: nothing due." in call_command_output("resume_outbox")
 
 
 def test_prune_subscribers_command_is_idempotent():
@@ -293,14 +301,15 @@ def test_an_unreachable_mail_server_leaves_the_chunk_retryable_not_stuck(article
 
     result = services.deliveries_send_claimed(deliveries=services.deliveries_claim())
 
-    assert result == {"sent": 0, "skipped": 0, "failed": 3}
-    # Failed (retried after a backoff), never left `sending`, which the resume job would turn into `unknown`.
-    assert set(Delivery.objects.values_list("state", flat=True)) == {DeliveryState.FAILED}
+    assert result == {"pending": 3}
+    # Pending a retry after the backoff, never left `sending`, which the resume job would turn into `unknown`.
+    assert set(Delivery.objects.values_list("state", flat=True)) == {OutboxState.PENDING}
+    assert set(Delivery.objects.values_list("attempts", flat=True)) == {1}
     assert set(Delivery.objects.values_list("last_error", flat=True)) == {"ConnectionRefusedError"}
 
     use_backend(settings, "FlakyBackend")
     mailers.FlakyBackend.refuse = set()
     Delivery.objects.update(next_try_at=timezone.now() - timedelta(seconds=1))
     with committed():
-        services.deliveries_resume()
+        assert resume() == {"sent": 3}
     assert sorted(m.to[0] for m in mailoutbox) == sorted(s.email for s in subscribers)

@@ -5,7 +5,7 @@ from django.core import signing
 from django.test import Client
 from django.urls import reverse
 
-from newsletter import services
+from newsletter import tokens
 from newsletter.forms import STARTED_SALT
 from newsletter.models import Subscriber, SubscriberStatus
 from tests.newsletter.factories import SubscriberFactory
@@ -208,7 +208,7 @@ def test_check_your_inbox_page(client):
 
 
 def confirm_path(subscriber):
-    return reverse("newsletter:confirm", args=[services.confirm_token_make(subscriber=subscriber)])
+    return reverse("newsletter:confirm", args=[tokens.confirm_token_make(subscriber=subscriber)])
 
 
 def test_confirm_get_changes_nothing_and_shows_one_button(client):
@@ -240,9 +240,9 @@ def test_confirm_post_activates_and_a_second_click_says_already_subscribed():
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_bad_confirm_links_get_a_friendly_page_with_a_way_back(client, method):
     subscriber = SubscriberFactory(pending=True)
-    good = services.confirm_token_make(subscriber=subscriber)
+    good = tokens.confirm_token_make(subscriber=subscriber)
     unsubscribed = SubscriberFactory(unsubscribed=True)
-    for token in [good[:-3] + "abc", "nonsense", services.unsubscribe_token_make(subscriber=subscriber)]:
+    for token in [good[:-3] + "abc", "nonsense", tokens.unsubscribe_token_make(subscriber=subscriber)]:
         response = getattr(client, method)(reverse("newsletter:confirm", args=[token]))
         assert response.status_code == 404
         assert INDEX in response.content.decode()
@@ -254,7 +254,7 @@ def test_bad_confirm_links_get_a_friendly_page_with_a_way_back(client, method):
 
 def test_expired_confirm_link_says_so(client):
     subscriber = SubscriberFactory(pending=True)
-    signer = signing.TimestampSigner(salt=services.CONFIRM_SALT)
+    signer = signing.TimestampSigner(salt=tokens.CONFIRM_SALT)
     value = f"{subscriber.token}:{signing.b62_encode(int(time.time()) - 8 * 86400)}"
     response = client.post(reverse("newsletter:confirm", args=[f"{value}:{signer.signature(value)}"]))
     assert response.status_code == 410
@@ -265,7 +265,7 @@ def test_expired_confirm_link_says_so(client):
 
 
 def unsubscribe_path(subscriber):
-    return reverse("newsletter:unsubscribe", args=[services.unsubscribe_token_make(subscriber=subscriber)])
+    return reverse("newsletter:unsubscribe", args=[tokens.unsubscribe_token_make(subscriber=subscriber)])
 
 
 def test_unsubscribe_get_shows_one_button_and_changes_nothing(client):

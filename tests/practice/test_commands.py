@@ -1,13 +1,20 @@
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from wagtail.images.models import Image
 from wagtail.models import Page, Revision, Site
 
-from practice import demo_content
+from newsletter.models import Delivery, DeliveryKind
+from practice import demo_content, outbox
 from practice.models import HomePage, PracticeDetails, StandardPage
+from practice.outbox import OutboxState
+from scheduling.models import NotificationDelivery, NotificationKind
+from tests.newsletter.factories import SubscriberFactory
+from tests.scheduling.factories import AppointmentRequestFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +126,33 @@ def test_create_local_admin_refuses_outside_development(settings):
 def test_system_check_is_clean():
     output = run("check")
     assert "no issues" in output
+
+
+def test_resume_outbox_gives_up_on_stuck_emails_and_sends_what_is_due_in_every_app(practice_details, mailoutbox):
+    now = timezone.now()
+    appointment_request = AppointmentRequestFactory()
+    for kind, next_try_at in [
+        (NotificationKind.FRONT_DESK_ALERT, now - timedelta(minutes=1)),
+        (NotificationKind.CLIENT_ACKNOWLEDGEMENT, now + timedelta(hours=1)),
+    ]:
+        NotificationDelivery.objects.create(
+            appointment_request=appointment_request, kind=kind, next_try_at=next_try_at
+        )
+    reader, stuck = SubscriberFactory.create_batch(2, pending=True)
+    Delivery.objects.create(kind=DeliveryKind.CONFIRMATION, subscriber=reader)
+    Delivery.objects.create(
+        kind=DeliveryKind.CONFIRMATION,
+        subscriber=stuck,
+        state=OutboxState.SENDING,
+        claimed_at=now - outbox.STALE_SENDING_AFTER - timedelta(seconds=1),
+    )
+
+    assert (
+        run("resume_outbox") == "newsletter.Delivery: 1 sent, 1 unknown.\nscheduling.NotificationDelivery: 1 sent.\n"
+    )
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(["frontdesk@practice.example", reader.email])
+    assert Delivery.objects.get(subscriber=stuck).state == OutboxState.UNKNOWN  # Never resent.
+    assert run("resume_outbox") == (
+        "newsletter.Delivery: nothing due.\nscheduling.NotificationDelivery: nothing due.\n"
+    )
+    assert len(mailoutbox) == 2

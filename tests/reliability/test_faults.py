@@ -18,8 +18,8 @@ from django.core.cache import caches
 from django.utils import timezone
 
 from newsletter import services as newsletter_services
-from newsletter.models import Delivery, DeliveryKind, DeliveryState, Subscriber, SubscriberStatus
-from scheduling import services as scheduling_services
+from newsletter.models import Delivery, DeliveryKind, Subscriber, SubscriberStatus
+from practice.outbox import OutboxState, outbox_resume
 from scheduling.forms import timing_token_make
 from scheduling.models import AppointmentRequest, NotificationDelivery
 from tests.reliability import infra
@@ -85,8 +85,8 @@ def test_appointment_request_survives_an_smtp_outage_and_each_notification_is_se
 
     settings.MAILERS = LOCMEM
     later = timezone.now() + timedelta(hours=1)
-    assert scheduling_services.deliveries_resume(now=later) == {"sent": 2}
-    assert scheduling_services.deliveries_resume(now=later + timedelta(hours=1)) == {}
+    assert outbox_resume(now=later)["scheduling.NotificationDelivery"] == {"sent": 2}
+    assert outbox_resume(now=later + timedelta(hours=1))["scheduling.NotificationDelivery"] == {}
     assert sorted(message.to[0] for message in mail.outbox) == [
         "frontdesk@practice.example",
         "outage@client.example",
@@ -109,18 +109,19 @@ def test_footer_subscription_survives_an_smtp_outage_and_one_confirmation_is_sen
     delivery = Delivery.objects.get(kind=DeliveryKind.CONFIRMATION)
     # Refused before the first message: nothing went out, so the delivery must stay retryable — not stuck in
     # `sending`, which the resume job turns into `unknown` (never resent), losing the confirmation.
-    assert delivery.state == DeliveryState.FAILED, (
+    assert (delivery.state, delivery.attempts) == (OutboxState.PENDING, 1), (
         f"after a refused SMTP connection the delivery is {delivery.state!r}"
     )
+    assert delivery.next_try_at > timezone.now()  # Waiting for its retry.
 
     settings.MAILERS = LOCMEM
     # The retry's backoff passes; the periodic resume job finds the delivery due and sends it (once).
     Delivery.objects.update(next_try_at=timezone.now() - timedelta(seconds=1))
     with django_capture_on_commit_callbacks(execute=True):
-        newsletter_services.deliveries_resume()
+        assert outbox_resume()["newsletter.Delivery"] == {"sent": 1}
     newsletter_services.deliveries_send()
     assert [message.to for message in mail.outbox] == [["outage@reader.example"]]
-    assert Delivery.objects.get().state == DeliveryState.SENT
+    assert Delivery.objects.get().state == OutboxState.SENT
 
 
 @pytest.fixture
@@ -227,17 +228,17 @@ def test_smtp_outage_loses_nothing_and_resume_delivers_every_pending_email_once(
     assert site.smtp.count() == 0
 
     site.smtp.start()
-    # Time passes: the newsletter's resume job gives up on rows left `sending` after 15 minutes, the
-    # scheduling one retries what is due. Both run as cron would, once the clock has moved on.
+    # Time passes: the resume job gives up on rows left `sending` after 15 minutes and sends what is due, in
+    # both apps' outboxes, as cron would run it once the clock has moved on.
     site.postgres.execute("UPDATE newsletter_delivery SET claimed_at = claimed_at - interval '16 minutes'")
-    site.postgres.execute("UPDATE newsletter_delivery SET next_try_at = now() WHERE state = 'failed'")
+    site.postgres.execute(
+        "UPDATE newsletter_delivery SET next_try_at = now() WHERE state = 'pending' AND next_try_at IS NOT NULL"
+    )
     site.postgres.execute("UPDATE scheduling_notificationdelivery SET next_try_at = now() WHERE state = 'pending'")
-    resume_newsletter = site.manage("resume_deliveries").strip()
-    resume_scheduling = site.manage("resume_notifications").strip()
+    resumed = site.manage("resume_outbox").strip()
     _wait_for_no_ready_tasks(site, timeout=60)
     # And once more, as the next cron tick would: nothing may go out twice.
-    site.manage("resume_deliveries")
-    site.manage("resume_notifications")
+    site.manage("resume_outbox")
     _wait_for_no_ready_tasks(site, timeout=60)
     time.sleep(1)
 
@@ -255,8 +256,7 @@ def test_smtp_outage_loses_nothing_and_resume_delivers_every_pending_email_once(
             "emails_after_recovery": sum(received.values()),
             "front_desk_alerts": sum(received[address] for address in front_desk),
             "newsletter_unknown": unknown,
-            "resume_deliveries": resume_newsletter,
-            "resume_notifications": resume_scheduling,
+            "resume_outbox": resumed,
         },
     )
     assert not twice, f"sent more than once: {twice}"
@@ -265,7 +265,7 @@ def test_smtp_outage_loses_nothing_and_resume_delivers_every_pending_email_once(
     if missing and all(email.endswith("@reader.example") for email in missing) and unknown == len(missing):
         pytest.xfail(
             f"defect: {len(missing)} newsletter confirmations were left `sending` by the refused SMTP connection, "
-            "marked `unknown` by resume_deliveries and never sent (newsletter.services.deliveries_send_claimed)"
+            "marked `unknown` by resume_outbox and never sent (practice.outbox.outbox_send_claimed)"
         )
     assert not missing, f"no acknowledgement/confirmation after the outage for: {missing} (unknown: {unknown})"
 
@@ -388,14 +388,14 @@ def test_worker_killed_mid_mailing_no_one_gets_two_emails_and_only_the_inflight_
     site.postgres.execute(
         "UPDATE newsletter_delivery SET claimed_at = claimed_at - interval '16 minutes' WHERE state = 'sending'"
     )
-    resumed = site.manage("resume_deliveries").strip()
+    resumed = site.manage("resume_outbox").strip()
 
     def finished() -> bool:
         states = _delivery_states(site, mailing_id)
-        return not any(states.get(state) for state in ("pending", "sending", "failed"))
+        return not any(states.get(state) for state in ("pending", "sending"))
 
     infra._wait_until(finished, timeout=120, what="the rest of the mailing", log=site.processes.log("worker"))
-    site.manage("resume_deliveries")
+    site.manage("resume_outbox")
     time.sleep(1)
 
     states = _delivery_states(site, mailing_id)
@@ -419,7 +419,7 @@ def test_worker_killed_mid_mailing_no_one_gets_two_emails_and_only_the_inflight_
             "emails_when_killed": killed_at_count,
             "states_when_killed": at_kill,
             "emails_sent_by_restarted_worker_before_resume": after_restart_count - killed_at_count,
-            "resume_deliveries": resumed,
+            "resume_outbox": resumed,
             "final_states": states,
             "unknown": len(unknown),
             "unknown_that_did_arrive": sum(1 for email in unknown if received[email] == 1),

@@ -15,7 +15,7 @@ from django.test import Client
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsletter import services as newsletter_services
+from newsletter import tokens as newsletter_tokens
 from newsletter.forms import STARTED_SALT
 from newsletter.models import Delivery, Subscriber, SubscriberStatus
 from scheduling.forms import TIMING_SALT
@@ -222,12 +222,10 @@ def test_confirm_link_survives_tampering_and_only_the_genuine_link_confirms(
 ):
     TALLY.case(f"confirm link ({'GET' if method == 'GET' else 'POST and others'})")
     subscriber = subscriber_make(state)
-    genuine = newsletter_services.confirm_token_make(subscriber=subscriber)
-    expired = backdated_token(
-        salt=newsletter_services.CONFIRM_SALT, value=str(subscriber.token), seconds_ago=8 * 86400
-    )
-    others = [newsletter_services.unsubscribe_token_make(subscriber=subscriber), expired]
-    others.append(newsletter_services.confirm_token_make(subscriber=SubscriberFactory.build()))
+    genuine = newsletter_tokens.confirm_token_make(subscriber=subscriber)
+    expired = backdated_token(salt=newsletter_tokens.CONFIRM_SALT, value=str(subscriber.token), seconds_ago=8 * 86400)
+    others = [newsletter_tokens.unsubscribe_token_make(subscriber=subscriber), expired]
+    others.append(newsletter_tokens.confirm_token_make(subscriber=SubscriberFactory.build()))
     token = data.draw(tampered(genuine, others=others), label="token")
 
     response = send(
@@ -255,10 +253,10 @@ def test_unsubscribe_link_survives_tampering_and_only_the_genuine_link_unsubscri
 ):
     TALLY.case(f"unsubscribe link ({'GET' if method == 'GET' else 'POST, one-click and others'})")
     subscriber = subscriber_make(state)
-    genuine = newsletter_services.unsubscribe_token_make(subscriber=subscriber)
+    genuine = newsletter_tokens.unsubscribe_token_make(subscriber=subscriber)
     others = [
-        newsletter_services.confirm_token_make(subscriber=subscriber),
-        newsletter_services.unsubscribe_token_make(subscriber=SubscriberFactory.build()),
+        newsletter_tokens.confirm_token_make(subscriber=subscriber),
+        newsletter_tokens.unsubscribe_token_make(subscriber=SubscriberFactory.build()),
         signing.Signer(salt="other").sign(str(subscriber.token)),
     ]
     token = data.draw(tampered(genuine, others=others), label="token")

@@ -7,11 +7,20 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.core.mail.backends import locmem
 from icalendar import Calendar
 
+from practice import outbox
+from practice.outbox import OutboxState
 from scheduling import services
-from scheduling.models import DeliveryState, NotificationDelivery, NotificationKind, Status
+from scheduling.models import NotificationDelivery, NotificationKind, Status
 from tests.scheduling.factories import AppointmentRequestFactory
+
+
+def resume(*, now=None):
+    """The resume job's outcomes for the scheduling app's outbox."""
+    return outbox.outbox_resume(now=now)["scheduling.NotificationDelivery"]
+
 
 pytestmark = pytest.mark.django_db
 DENVER = ZoneInfo("America/Denver")
@@ -145,7 +154,7 @@ def test_closing_a_confirmed_appointment_emails_a_cancel_file_with_the_same_uid_
     assert cancelled.decoded("dtstart") == FIRST_TIME
     assert cancelled.decoded("dtend") - cancelled.decoded("dtstart") == timedelta(minutes=50)
     delivery = NotificationDelivery.objects.get(kind=NotificationKind.APPOINTMENT_CANCELLATION)
-    assert delivery.state == DeliveryState.SENT
+    assert delivery.state == OutboxState.SENT
 
 
 def test_the_cancellation_email_names_the_time_given_and_nothing_from_the_request(scheduled, front_desk_user, capture):
@@ -200,17 +209,17 @@ def test_a_cancellation_is_sent_once(scheduled, front_desk_user, capture):
 
 def test_a_cancellation_survives_an_email_outage_and_is_retried(scheduled, front_desk_user, capture):
     _, confirmed, _ = calendar_file(send_confirmation(scheduled, front_desk_user, capture))
-    with mock.patch("django.core.mail.EmailMessage.send", side_effect=SMTPServerDisconnected("down")):
+    with mock.patch.object(locmem.EmailBackend, "send_messages", side_effect=SMTPServerDisconnected("down")):
         triage(scheduled, front_desk_user, capture, status=Status.CLOSED)
     delivery = NotificationDelivery.objects.get(kind=NotificationKind.APPOINTMENT_CANCELLATION)
     assert (delivery.state, delivery.attempts, delivery.last_error) == (
-        DeliveryState.PENDING,
+        OutboxState.PENDING,
         1,
         "SMTPServerDisconnected",
     )
     assert len(mail.outbox) == 1
 
-    assert services.deliveries_resume(now=delivery.next_try_at) == {"sent": 1}
+    assert resume(now=delivery.next_try_at) == {"sent": 1}
     parsed, cancelled, _ = calendar_file(mail.outbox[-1])
     assert str(parsed["method"]) == "CANCEL"
     assert cancelled["uid"] == confirmed["uid"]
@@ -221,11 +230,11 @@ def test_a_pending_cancellation_is_dropped_when_the_appointment_is_scheduled_aga
     scheduled, front_desk_user, capture
 ):
     send_confirmation(scheduled, front_desk_user, capture)
-    with mock.patch("django.core.mail.EmailMessage.send", side_effect=SMTPServerDisconnected("down")):
+    with mock.patch.object(locmem.EmailBackend, "send_messages", side_effect=SMTPServerDisconnected("down")):
         triage(scheduled, front_desk_user, capture, status=Status.CLOSED)
     triage(scheduled, front_desk_user, capture, status=Status.SCHEDULED)
     delivery = NotificationDelivery.objects.get(kind=NotificationKind.APPOINTMENT_CANCELLATION)
-    assert services.deliveries_resume(now=delivery.next_try_at) == {"cancelled": 1}
+    assert resume(now=delivery.next_try_at) == {"cancelled": 1}
     assert len(mail.outbox) == 1
 
 
@@ -239,7 +248,7 @@ def test_a_pending_confirmation_is_dropped_once_the_appointment_is_no_longer_sch
         services.appointment_request_triage(
             appointment_request=scheduled, user=front_desk_user, status=Status.CLOSED, scheduled_for=FIRST_TIME
         )
-    assert services.deliveries_resume(now=FIRST_TIME) == {"cancelled": 1}
+    assert resume(now=FIRST_TIME) == {"cancelled": 1}
     assert mail.outbox == []
 
 

@@ -2,7 +2,6 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
-from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 from wagtail.log_actions import log
@@ -72,20 +71,3 @@ def test_purge_is_idempotent():
     aged(400)
     assert "Deleted 1 " in run("purge_appointment_requests")
     assert "Deleted 0 " in run("purge_appointment_requests")
-
-
-def test_resume_notifications_sends_what_is_due(practice_details):
-    appointment_request = AppointmentRequestFactory()
-    NotificationDelivery.objects.create(
-        appointment_request=appointment_request,
-        kind=NotificationKind.FRONT_DESK_ALERT,
-        next_try_at=timezone.now() - timedelta(minutes=1),
-    )
-    NotificationDelivery.objects.create(
-        appointment_request=appointment_request,
-        kind=NotificationKind.CLIENT_ACKNOWLEDGEMENT,
-        next_try_at=timezone.now() + timedelta(hours=1),
-    )
-    assert run("resume_notifications") == "Notification deliveries: 1 sent.\n"
-    assert len(mail.outbox) == 1
-    assert run("resume_notifications") == "Notification deliveries: nothing due.\n"

@@ -1,4 +1,7 @@
-"""The calendar UID migrations: requests stored before them each get their own UID, and they can be undone."""
+"""The scheduling app's data migrations: requests stored before the calendar UID each get their own, deliveries
+move into the shared outbox's states, and both can be undone."""
+
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -8,6 +11,20 @@ from django.utils import timezone
 BEFORE = [("scheduling", "0001_initial")]
 NULLABLE = [("scheduling", "0003_appointmentrequest_calendar_fields")]
 UNIQUE = [("scheduling", "0005_calendar_uid_unique")]
+OUTBOX = [("scheduling", "0006_outbox")]
+
+
+REQUEST_FIELDS = {
+    "name": "A",
+    "email": "a@client.example",
+    "fingerprint": "a",
+    "phone": "+13035550123",
+    "contact_method": "email",
+    "sessions_for": "individual",
+    "client_type": "new",
+    "session_format": "in_person",
+    "payment": "self_pay",
+}
 
 
 def migrate(targets):
@@ -57,3 +74,39 @@ def test_requests_stored_before_the_calendar_uid_each_get_a_distinct_one_and_it_
     apps = migrate(BEFORE)
     assert apps.get_model("scheduling", "AppointmentRequest").objects.count() == 3
     migrate(UNIQUE)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_notification_deliveries_move_into_the_outbox_states_and_back():
+    apps = migrate(UNIQUE)
+    now = timezone.now()
+    request = apps.get_model("scheduling", "AppointmentRequest").objects.create(**REQUEST_FIELDS, consented_at=now)
+    NotificationDelivery = apps.get_model("scheduling", "NotificationDelivery")
+    later = now + timedelta(hours=1)
+    for state, attempts in [("pending", 1), ("sent", 1), ("failed", 12), ("cancelled", 0)]:
+        NotificationDelivery.objects.create(
+            appointment_request=request, kind="front_desk_alert", state=state, attempts=attempts, next_try_at=later
+        )
+
+    apps = migrate(OUTBOX)
+    NotificationDelivery = apps.get_model("scheduling", "NotificationDelivery")
+    rows = dict(NotificationDelivery.objects.values_list("state", "next_try_at"))
+    # Every state keeps its name; only a delivery given up on loses its next try.
+    assert rows == {"pending": later, "sent": later, "failed": None, "cancelled": later}
+    for state in ("sending", "unknown"):
+        NotificationDelivery.objects.create(
+            appointment_request_id=request.pk, kind="client_acknowledgement", state=state
+        )
+
+    apps = migrate(UNIQUE)
+    rows = apps.get_model("scheduling", "NotificationDelivery").objects.order_by("pk")
+    assert list(rows.values_list("state", flat=True)) == [
+        "pending",
+        "sent",
+        "failed",
+        "cancelled",
+        "pending",
+        "failed",
+    ]
+    assert None not in rows.values_list("next_try_at", flat=True)  # Required again before the outbox.
+    migrate(OUTBOX)

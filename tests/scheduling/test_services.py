@@ -4,12 +4,21 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.utils import timezone
 
+from practice import outbox
+from practice.outbox import OutboxState
 from scheduling import services
 from scheduling.forms import AppointmentRequestForm
-from scheduling.models import AppointmentRequest, DeliveryState, NotificationDelivery, NotificationKind, Status
+from scheduling.models import AppointmentRequest, NotificationDelivery, NotificationKind, Status
 from tests.scheduling.factories import AppointmentRequestFactory
+
+
+def resume(*, now=None):
+    """The resume job's outcomes for the scheduling app's outbox."""
+    return outbox.outbox_resume(now=now)["scheduling.NotificationDelivery"]
+
 
 pytestmark = pytest.mark.django_db
 
@@ -71,11 +80,11 @@ def test_notifications_are_enqueued_only_after_commit(
         services.appointment_request_submit(data=cleaned(valid_post))
     assert len(callbacks) == 2
     assert mail.outbox == []
-    assert set(NotificationDelivery.objects.values_list("state", flat=True)) == {DeliveryState.PENDING}
+    assert set(NotificationDelivery.objects.values_list("state", flat=True)) == {OutboxState.PENDING}
     for callback in callbacks:
         callback()
     assert len(mail.outbox) == 2
-    assert set(NotificationDelivery.objects.values_list("state", flat=True)) == {DeliveryState.SENT}
+    assert set(NotificationDelivery.objects.values_list("state", flat=True)) == {OutboxState.SENT}
 
 
 def test_front_desk_alert_has_no_personal_details(valid_post, practice_details, django_capture_on_commit_callbacks):
@@ -139,16 +148,16 @@ def test_the_same_answers_after_the_window_make_a_new_request(
 def test_email_outage_keeps_the_request_and_schedules_a_retry(
     valid_post, practice_details, django_capture_on_commit_callbacks
 ):
-    with mock.patch("django.core.mail.EmailMessage.send", side_effect=SMTPServerDisconnected("down")):
+    with mock.patch.object(locmem.EmailBackend, "send_messages", side_effect=SMTPServerDisconnected("down")):
         appointment_request = submit(valid_post, django_capture_on_commit_callbacks)
     assert AppointmentRequest.objects.filter(pk=appointment_request.pk).exists()
     deliveries = NotificationDelivery.objects.all()
-    assert {d.state for d in deliveries} == {DeliveryState.PENDING}
+    assert {d.state for d in deliveries} == {OutboxState.PENDING}
     assert {d.attempts for d in deliveries} == {1}
     assert {d.last_error for d in deliveries} == {"SMTPServerDisconnected"}
     assert all(d.next_try_at > timezone.now() for d in deliveries)
 
-    outcomes = services.deliveries_resume(now=timezone.now() + timedelta(minutes=5))
+    outcomes = resume(now=timezone.now() + timedelta(minutes=5))
     assert outcomes == {"sent": 2}
     assert len(mail.outbox) == 2
 
@@ -159,24 +168,27 @@ def test_failed_attempts_back_off_exponentially_and_give_up_eventually(practice_
         appointment_request=appointment_request, kind=NotificationKind.FRONT_DESK_ALERT, next_try_at=timezone.now()
     )
     gaps = []
-    with mock.patch("django.core.mail.EmailMessage.send", side_effect=OSError("network unreachable")):
-        for _ in range(services.MAX_ATTEMPTS):
+    with mock.patch.object(locmem.EmailBackend, "send_messages", side_effect=OSError("network unreachable")):
+        for _ in range(outbox.MAX_ATTEMPTS - 1):
             before = timezone.now()
-            services.notification_delivery_attempt(delivery_id=delivery.pk)
+            assert services.notification_delivery_attempt(delivery_id=delivery.pk) == OutboxState.PENDING
             delivery.refresh_from_db()
             gaps.append(delivery.next_try_at - before)
+        assert services.notification_delivery_attempt(delivery_id=delivery.pk) == OutboxState.FAILED
     assert gaps[1] > gaps[0] and gaps[2] > gaps[1]
-    assert max(gaps) <= services.MAX_BACKOFF + timedelta(seconds=1)
-    assert delivery.state == DeliveryState.FAILED
+    assert max(gaps) <= outbox.MAX_BACKOFF + timedelta(seconds=1)
+    delivery.refresh_from_db()
+    assert (delivery.state, delivery.attempts, delivery.next_try_at) == (OutboxState.FAILED, outbox.MAX_ATTEMPTS, None)
+    assert resume(now=timezone.now() + timedelta(days=365)) == {}  # Given up: never tried again.
     assert AppointmentRequest.objects.filter(pk=appointment_request.pk).exists()
 
 
 def test_a_dead_worker_is_covered_by_the_resume_job(valid_post, practice_details, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
         services.appointment_request_submit(data=cleaned(valid_post))
-    assert services.deliveries_resume() == {}  # The queue still has its grace period.
-    assert services.deliveries_resume(now=timezone.now() + services.QUEUE_GRACE) == {"sent": 2}
-    assert services.deliveries_resume(now=timezone.now() + services.QUEUE_GRACE) == {}
+    assert resume() == {}  # The queue still has its grace period.
+    assert resume(now=timezone.now() + services.QUEUE_GRACE) == {"sent": 2}
+    assert resume(now=timezone.now() + services.QUEUE_GRACE) == {}
     assert len(mail.outbox) == 2
 
 
@@ -188,7 +200,7 @@ def test_alert_without_a_front_desk_address_waits_for_one(practice_details):
         kind=NotificationKind.FRONT_DESK_ALERT,
         next_try_at=timezone.now(),
     )
-    assert services.notification_delivery_attempt(delivery_id=delivery.pk) == DeliveryState.PENDING
+    assert services.notification_delivery_attempt(delivery_id=delivery.pk) == OutboxState.PENDING
     delivery.refresh_from_db()
     assert delivery.last_error == "ValueError"
 
@@ -200,5 +212,5 @@ def test_acknowledgement_is_cancelled_if_the_request_is_marked_spam_first(practi
         kind=NotificationKind.CLIENT_ACKNOWLEDGEMENT,
         next_try_at=timezone.now(),
     )
-    assert services.notification_delivery_attempt(delivery_id=delivery.pk) == DeliveryState.CANCELLED
+    assert services.notification_delivery_attempt(delivery_id=delivery.pk) == OutboxState.CANCELLED
     assert mail.outbox == []
