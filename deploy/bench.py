@@ -19,6 +19,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bs4 import BeautifulSoup, SoupStrainer
+
 from deploy import bench_mailing, localsite
 from deploy.localsite import SiteError, step
 
@@ -34,12 +36,7 @@ REPORT = localsite.PROJECT_DIR / "docs" / "benchmarks.md"
 START_MARKER = "<!-- make bench: start -->"
 END_MARKER = "<!-- make bench: end -->"
 # What a browser sends through the proxy.
-PROXY_HEADERS = {
-    "Host": localsite.SITE_HOST,
-    "X-Forwarded-Proto": "https",
-    "X-Forwarded-For": "198.51.100.10",
-    "Accept-Encoding": "gzip, deflate, br",
-}
+PROXY_HEADERS = {**localsite.proxy_headers("198.51.100.10"), "Accept-Encoding": "gzip, deflate, br"}
 
 
 @dataclass
@@ -134,11 +131,10 @@ def query_counts(env: dict, paths: dict) -> dict:
 
 
 def page_assets(html: str) -> tuple[list[str], list[str]]:
-    styles = re.findall(r'<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"', html)
-    styles += [
-        href for href in re.findall(r'<link[^>]+href="([^"]+)"[^>]+rel="stylesheet"', html) if href not in styles
-    ]
-    scripts = re.findall(r'<script[^>]+src="([^"]+)"', html)
+    """The stylesheets and scripts a page links, in order."""
+    soup = BeautifulSoup(html, "html.parser", parse_only=SoupStrainer(["link", "script"]))
+    styles = [link["href"] for link in soup.find_all("link", rel="stylesheet", href=True)]
+    scripts = [script["src"] for script in soup.find_all("script", src=True)]
     return styles, scripts
 
 

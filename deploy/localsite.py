@@ -491,6 +491,21 @@ class Response:
         return urlsplit(self.header("Location") or "").path
 
 
+def random_client_ip() -> str:
+    """A visitor's address from TEST-NET-2 (RFC 5737)."""
+    return f"198.51.100.{secrets.randbelow(254) + 1}"
+
+
+def proxy_headers(client_ip: str) -> dict[str, str]:
+    """What the TLS proxy adds to every request it forwards (uncompressed, unless a caller asks otherwise)."""
+    return {
+        "Host": SITE_HOST,
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-For": client_ip,
+        "Accept-Encoding": "identity",
+    }
+
+
 @dataclass
 class ProxyClient:
     """HTTP to gunicorn as the TLS proxy forwards it: Host, X-Forwarded-Proto/-For, Origin on POSTs.
@@ -500,19 +515,13 @@ class ProxyClient:
     """
 
     port: int
-    client_ip: str = field(default_factory=lambda: f"198.51.100.{secrets.randbelow(254) + 1}")
+    client_ip: str = field(default_factory=random_client_ip)
     cookies: dict = field(default_factory=dict)
     timeout: float = 30
     wrap_errors: bool = True
 
     def request(self, method: str, path: str, *, body: bytes | None = None, headers: dict | None = None) -> Response:
-        all_headers = {
-            "Host": SITE_HOST,
-            "X-Forwarded-Proto": "https",
-            "X-Forwarded-For": self.client_ip,
-            "Accept-Encoding": "identity",
-            **(headers or {}),
-        }
+        all_headers = {**proxy_headers(self.client_ip), **(headers or {})}
         if method == "POST":
             all_headers.setdefault("Origin", SITE_URL)
             all_headers.setdefault("Referer", f"{SITE_URL}{path}")

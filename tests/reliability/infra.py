@@ -71,7 +71,7 @@ class Site:
         shutil.rmtree(self.scratch, ignore_errors=True)
 
     def client(self, ip: str | None = None) -> "Client":
-        return Client(self.port, client_ip=ip or ProxyClient(self.port).client_ip)
+        return Client(self.port, client_ip=ip or localsite.random_client_ip())
 
 
 # HTTP, as the TLS proxy forwards it
