@@ -62,7 +62,8 @@ format: $(VENV)/.installed-dev ## Format the code and fix what ruff can fix
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: $(VENV)/.installed-runtime ## Load-test the site under gunicorn with production settings; writes docs/benchmarks.md
+# The harness (deploy/localsite.py) is a dev tool: its SMTP sink is aiosmtpd, from requirements-dev.txt.
+bench: $(VENV)/.installed-dev ## Load-test the site and measure a newsletter mailing (production settings); writes docs/benchmarks.md
 	@command -v wrk >/dev/null 2>&1 || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(PY) -m deploy.bench
 

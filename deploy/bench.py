@@ -2,7 +2,8 @@
 
 Throughput and latency of the home page, an article (from the page cache and rendered), the article index,
 and, as baselines in the same run, a static CSS file served by WhiteNoise and the minimal /healthz view.
-Also SQL queries per page (and whether they grow with content) and compressed bytes per page. Writes the
+Also SQL queries per page (and whether they grow with content), compressed bytes per page, and a newsletter
+mailing to many subscribers (deploy/bench_mailing.py, rolled back). Writes the
 figures into docs/benchmarks.md between markers, keeping the rest of the file. Not a timed test: the
 figures depend on the machine, so the report names it.
 """
@@ -18,7 +19,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from deploy import localsite
+from bs4 import BeautifulSoup, SoupStrainer
+
+from deploy import bench_mailing, localsite
 from deploy.localsite import SiteError, step
 
 DATABASE = "practice_bench"
@@ -28,16 +31,12 @@ DURATION = os.environ.get("BENCH_DURATION", "10s")
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 THREADS = int(os.environ.get("BENCH_THREADS", "1"))
 EXTRA_ARTICLES = int(os.environ.get("BENCH_EXTRA_ARTICLES", "40"))
+MAILING_SUBSCRIBERS = int(os.environ.get("BENCH_MAILING_SUBSCRIBERS", str(bench_mailing.SUBSCRIBERS)))
 REPORT = localsite.PROJECT_DIR / "docs" / "benchmarks.md"
 START_MARKER = "<!-- make bench: start -->"
 END_MARKER = "<!-- make bench: end -->"
 # What a browser sends through the proxy.
-PROXY_HEADERS = {
-    "Host": localsite.SITE_HOST,
-    "X-Forwarded-Proto": "https",
-    "X-Forwarded-For": "198.51.100.10",
-    "Accept-Encoding": "gzip, deflate, br",
-}
+PROXY_HEADERS = {**localsite.proxy_headers("198.51.100.10"), "Accept-Encoding": "gzip, deflate, br"}
 
 
 @dataclass
@@ -112,6 +111,19 @@ print(json.dumps(ArticlePage.objects.live().count()))
 """
 
 
+MAILING_CODE = """
+import json
+from deploy.bench_mailing import mailing_measure
+print(json.dumps(mailing_measure(subscribers={subscribers})))
+"""
+
+
+def mailing_figures(env: dict) -> dict:
+    """A new-article mailing to MAILING_SUBSCRIBERS subscribers on the bench database, rolled back."""
+    step(f"newsletter mailing to {MAILING_SUBSCRIBERS:,} subscribers (locmem backend, rolled back)")
+    return localsite.shell(env, MAILING_CODE.format(subscribers=MAILING_SUBSCRIBERS), timeout=900)
+
+
 def query_counts(env: dict, paths: dict) -> dict:
     """Queries per page, rendered (page cache off), measured in-process with Django's test client."""
     uncached = {**env, "PAGE_CACHE_ENABLED": "false"}
@@ -119,11 +131,10 @@ def query_counts(env: dict, paths: dict) -> dict:
 
 
 def page_assets(html: str) -> tuple[list[str], list[str]]:
-    styles = re.findall(r'<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"', html)
-    styles += [
-        href for href in re.findall(r'<link[^>]+href="([^"]+)"[^>]+rel="stylesheet"', html) if href not in styles
-    ]
-    scripts = re.findall(r'<script[^>]+src="([^"]+)"', html)
+    """The stylesheets and scripts a page links, in order."""
+    soup = BeautifulSoup(html, "html.parser", parse_only=SoupStrainer(["link", "script"]))
+    styles = [link["href"] for link in soup.find_all("link", rel="stylesheet", href=True)]
+    scripts = [script["src"] for script in soup.find_all("script", src=True)]
     return styles, scripts
 
 
@@ -177,7 +188,9 @@ def _machine() -> str:
     return f"{os.cpu_count()} vCPUs ({cpu}), Python {platform.python_version()}, {wrk_line.split(' [')[0]}"
 
 
-def render_report(*, loads: list[Load], queries: dict, grown: dict, articles: tuple[int, int], sizes, workers: int):
+def render_report(
+    *, loads: list[Load], queries: dict, grown: dict, articles: tuple[int, int], sizes, workers: int, mailing: dict
+):
     by_name = {load.name: load for load in loads}
     cached_ratio = (
         by_name["article (cached)"].requests_per_second / by_name["static CSS (WhiteNoise)"].requests_per_second
@@ -244,6 +257,17 @@ def render_report(*, loads: list[Load], queries: dict, grown: dict, articles: tu
         "",
         f"- **An article's HTML + CSS + JS: {_kb(article_total)} compressed** (target ≤ 50 KB) "
         + ("— met." if article_total <= 50 * 1024 else "— not met."),
+        "",
+        f"A new-article mailing to {mailing['subscribers']:,} subscribers on the same PostgreSQL database",
+        "(deploy/bench_mailing.py: created with `mailing_create_for_page`, sent chunk by chunk as the task does,",
+        "through Django's locmem backend, in a transaction that is rolled back):",
+        "",
+        "| Create mailing + deliveries | Send | Emails/s | Peak memory (max RSS) | SQL queries per chunk |",
+        "|-----:|-----:|-----:|-----:|------|",
+        f"| {mailing['create_seconds']:.2f} s | {mailing['send_seconds']:.1f} s | "
+        f"{mailing['sent'] / mailing['send_seconds']:.0f} | {mailing['peak_mib']:.0f} MiB | "
+        + ", ".join(f"{number} for {size} emails" for size, number in mailing["queries_per_chunk"].items())
+        + " |",
         END_MARKER,
     ]
     return "\n".join(lines) + "\n"
@@ -269,7 +293,7 @@ def bench() -> None:
     scratch = localsite.scratch_dir("practice-bench-")
     mail = localsite.SMTPSink().start()
     env = localsite.production_env(
-        database_url=database_url, redis_url=redis_url, media_root=scratch / "media", extra={"EMAIL_URL": mail.url}
+        database_url=database_url, redis_url=redis_url, email_url=mail.url, media_root=scratch / "media"
     )
     localsite.release(env)
     urls = localsite.site_urls(env)
@@ -280,6 +304,7 @@ def bench() -> None:
     before = urls["articles"]
     after = localsite.shell(env, GROW_CODE.format(count=EXTRA_ARTICLES))
     grown = query_counts(env, pages)
+    mailing = mailing_figures(env)
     localsite.redis_ensure(db=REDIS_DB)  # publishing cleared the page cache already; start from empty anyway
 
     cached_port, uncached_port = localsite.free_port(), localsite.free_port()
@@ -317,7 +342,13 @@ def bench() -> None:
         )
     )
     section = render_report(
-        loads=loads, queries=queries, grown=grown, articles=(before, after), sizes=sizes, workers=workers
+        loads=loads,
+        queries=queries,
+        grown=grown,
+        articles=(before, after),
+        sizes=sizes,
+        workers=workers,
+        mailing=mailing,
     )
     report_write(section)
     print("\n" + section)  # noqa: T201

@@ -82,7 +82,7 @@ def lighthouse() -> dict:
     scratch = localsite.scratch_dir("practice-lighthouse-")
     mail = localsite.SMTPSink().start()
     env = localsite.production_env(
-        database_url=database_url, redis_url=redis_url, media_root=scratch / "media", extra={"EMAIL_URL": mail.url}
+        database_url=database_url, redis_url=redis_url, email_url=mail.url, media_root=scratch / "media"
     )
     localsite.release(env)
     urls = localsite.site_urls(env)

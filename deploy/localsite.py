@@ -1,10 +1,11 @@
-"""The site under production settings on loopback, for the production smoke test and the benchmark.
+"""The one harness for running the site under production settings on loopback: smoke, bench, Lighthouse, reliability.
 
-Sets up a fresh PostgreSQL database and a Redis database, runs the release steps (migrate, createcachetable,
-collectstatic) and the demo content, starts gunicorn (and the task worker), and talks to it the way the TLS
-proxy does: X-Forwarded-Proto and X-Forwarded-For on every request, Origin on POSTs.
+Services (the machine's PostgreSQL and Redis, or private ones on random ports), an SMTP sink (aiosmtpd), the
+release steps and demo content, gunicorn and the task worker as background processes that are always stopped,
+an HTTP client that talks to gunicorn as the TLS proxy does, and form filling (BeautifulSoup).
 """
 
+import asyncio
 import http.client
 import json
 import os
@@ -13,7 +14,6 @@ import secrets
 import shutil
 import signal
 import socket
-import socketserver
 import subprocess
 import sys
 import tempfile
@@ -26,6 +26,10 @@ from email.message import EmailMessage
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
+
+import psycopg
+from aiosmtpd.controller import Controller
+from bs4 import BeautifulSoup, SoupStrainer
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -73,15 +77,35 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def run(command: list[str], *, env: dict | None = None, what: str) -> str:
+def run(command: list[str], *, env: dict | None = None, what: str, timeout: float | None = None) -> str:
     """Run a command to completion; its output, or SiteError with the output's tail."""
     result = subprocess.run(  # noqa: S603 - fixed commands, no shell
-        command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, check=False
+        command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=timeout, check=False
     )
     if result.returncode != 0:
-        tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-25:])
+        tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-30:])
         raise SiteError(f"{what} failed (exit {result.returncode}):\n{tail}")
     return result.stdout
+
+
+def log_tail(path: Path, lines: int = 40) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+def wait_until(condition, *, timeout: float, what: str, log: Path | None = None) -> None:
+    """Poll `condition` until it is true; SiteError (with the log's tail) if it isn't within `timeout`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise SiteError(f"{what} not ready within {timeout:.0f} s\n{log_tail(log) if log else ''}")
+
+
+# The machine's PostgreSQL and Redis (smoke, bench, Lighthouse): a database of each, emptied first.
 
 
 def postgres_recreate(name: str) -> str:
@@ -96,9 +120,9 @@ def postgres_recreate(name: str) -> str:
     return f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
 
 
-def _redis_ping() -> bool:
+def redis_ping(port: int = REDIS_PORT, *, timeout: float = 1) -> bool:
     try:
-        with socket.create_connection((REDIS_HOST, REDIS_PORT), timeout=1) as sock:
+        with socket.create_connection((REDIS_HOST, port), timeout=timeout) as sock:
             sock.sendall(b"PING\r\n")
             return sock.recv(16).startswith(b"+PONG")
     except OSError:
@@ -107,17 +131,12 @@ def _redis_ping() -> bool:
 
 def redis_ensure(*, db: int) -> str:
     """Redis up on loopback (started if it isn't), the given database and the next emptied; its REDIS_URL."""
-    if not _redis_ping():
+    if not redis_ping():
         if not shutil.which("redis-server"):
             raise SiteError("Redis is not running at 127.0.0.1:6379 and redis-server is not installed")
         step("starting Redis")
         run(REDIS_START, what="starting redis-server")
-        for _ in range(50):
-            if _redis_ping():
-                break
-            time.sleep(0.1)
-        else:
-            raise SiteError("Redis did not answer PING within 5 seconds (see /var/log/redis/ci.log)")
+        wait_until(redis_ping, timeout=5, what="Redis (PING; see /var/log/redis/ci.log)")
     # Empty databases each run: rate-limit counters or pages cached by an earlier run would skew the checks.
     # The settings keep the page cache in the database after REDIS_URL's.
     databases = (db, db + 1)
@@ -135,55 +154,166 @@ def redis_ensure(*, db: int) -> str:
     return f"redis://{REDIS_HOST}:{REDIS_PORT}/{db}"
 
 
+# Private services (reliability scenarios): a PostgreSQL cluster and a redis-server of their own, on random
+# loopback ports, so breaking them never touches the machine's shared PostgreSQL (5432) or Redis (6379).
+
+PG_BIN = Path(os.environ.get("RELIABILITY_PG_BIN", "/usr/lib/postgresql/15/bin"))
+# PostgreSQL refuses to run as root; as root, its processes run as this system user.
+PG_OS_USER = "postgres"
+PG_START_TIMEOUT = 60
+
+
+def _as_postgres_user(command: list[str]) -> list[str]:
+    if os.geteuid() == 0:
+        return ["runuser", "-u", PG_OS_USER, "--", *command]
+    return command
+
+
+def pg_owned_dir(path: Path) -> None:
+    """A folder the PostgreSQL system user may write in (as root; otherwise we are that user)."""
+    path.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() == 0:
+        shutil.chown(path, user=PG_OS_USER, group=PG_OS_USER)
+
+
+class PostgresCluster:
+    """A PostgreSQL cluster of its own in a temporary folder, listening on one loopback port only."""
+
+    def __init__(self, data_dir: Path, *, database: str = "practice"):
+        self.data_dir = data_dir
+        self.database = database
+        self.port = free_port()
+        self.log = data_dir.parent / f"{data_dir.name}.log"
+
+    @classmethod
+    def create(cls, parent: Path) -> "PostgresCluster":
+        data_dir = parent / f"pg-{secrets.token_hex(4)}"
+        pg_owned_dir(parent)
+        initdb = [str(PG_BIN / "initdb"), "-D", str(data_dir), "-U", "postgres", "--auth=trust", "-E", "UTF8"]
+        run(_as_postgres_user(initdb), what="initdb", timeout=300)
+        return cls(data_dir)
+
+    def copy(self, parent: Path) -> "PostgresCluster":
+        """A new cluster from this one's (stopped) files: a migrated database in a second, not a minute."""
+        target = parent / f"pg-{secrets.token_hex(4)}"
+        pg_owned_dir(parent)
+        run(_as_postgres_user(["cp", "-a", str(self.data_dir), str(target)]), what="copying the cluster")
+        run(_as_postgres_user(["rm", "-f", str(target / "postmaster.pid")]), what="clearing the pid file")
+        return PostgresCluster(target, database=self.database)
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{self.database}"
+
+    def _pg_ctl(self, action: str, *options: str, timeout: float, what: str) -> None:
+        command = [str(PG_BIN / "pg_ctl"), "-D", str(self.data_dir), *options, "-w", "-t", str(int(timeout)), action]
+        run(_as_postgres_user(command), what=what, timeout=timeout + 10)
+
+    def _server_options(self) -> list[str]:
+        # Loopback TCP only, no Unix socket; no fsync: a test cluster's durability on power loss doesn't matter,
+        # and a clean restart (what the scenarios do) writes everything out regardless.
+        options = f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories='' -c fsync=off"
+        return ["-l", str(self.log), "-o", options]
+
+    def start(self) -> None:
+        self._pg_ctl(
+            "start", *self._server_options(), timeout=PG_START_TIMEOUT, what=f"starting PostgreSQL on port {self.port}"
+        )
+
+    def stop(self, *, mode: str = "fast") -> None:
+        if (self.data_dir / "postmaster.pid").exists():
+            self._pg_ctl("stop", "-m", mode, timeout=60, what="stopping PostgreSQL")
+
+    def restart(self, *, mode: str = "fast") -> None:
+        self._pg_ctl("restart", *self._server_options(), "-m", mode, timeout=60, what="restarting PostgreSQL")
+
+    def is_ready(self) -> bool:
+        try:
+            with psycopg.connect(self.url, connect_timeout=1) as connection:
+                connection.execute("SELECT 1")
+        except psycopg.Error:
+            return False
+        return True
+
+    def create_database(self) -> None:
+        with psycopg.connect(self.url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as connection:
+            connection.execute(f"CREATE DATABASE {self.database}")
+
+    def query(self, sql: str, params: tuple | dict | None = None) -> list[tuple]:
+        with psycopg.connect(self.url, connect_timeout=5) as connection:
+            return connection.execute(sql, params).fetchall()
+
+    def execute(self, sql: str, params: tuple | dict | None = None) -> int:
+        with psycopg.connect(self.url, connect_timeout=5) as connection:
+            return connection.execute(sql, params).rowcount
+
+    def remove(self) -> None:
+        try:
+            self.stop(mode="immediate")
+        finally:
+            run(_as_postgres_user(["rm", "-rf", str(self.data_dir)]), what="removing the cluster")
+
+
+class RedisServer:
+    """A redis-server of its own: no persistence, loopback, one port. Stop it to simulate an outage."""
+
+    def __init__(self, scratch: Path):
+        self.port = free_port()
+        self.log = scratch / f"redis-{self.port}.log"
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://{REDIS_HOST}:{self.port}/0"
+
+    def start(self) -> None:
+        command = [shutil.which("redis-server") or "redis-server", "--port", str(self.port), "--bind", REDIS_HOST]
+        command += ["--save", "", "--appendonly", "no", "--daemonize", "no"]
+        with self.log.open("ab") as output:
+            self.process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)  # noqa: S603
+        wait_until(self.ping, timeout=10, what="redis-server", log=self.log)
+
+    def ping(self) -> bool:
+        return redis_ping(self.port, timeout=0.5)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+
+# Mail
+
+
 @dataclass
 class ReceivedMail:
     recipients: list[str]
     message: EmailMessage
 
 
-class _SMTPHandler(socketserver.StreamRequestHandler):
-    """Just enough SMTP (no TLS, no login) for Django's SMTP backend; keeps every message with its recipients."""
+class _SinkHandler:
+    """aiosmtpd's handler: keeps every message with its (lower-cased) recipients, after the sink's delay."""
 
-    def handle(self):
-        sink: SMTPSink = self.server.sink
-        self.wfile.write(b"220 localhost SMTP sink\r\n")
-        recipients: list[str] = []
-        while line := self.rfile.readline():
-            command = line.decode("ascii", "replace").strip()
-            verb = command.upper()
-            if verb.startswith("DATA"):
-                self.wfile.write(b"354 end with <CRLF>.<CRLF>\r\n")
-                lines = []
-                while (data := self.rfile.readline()) not in (b".\r\n", b""):
-                    lines.append(data[1:] if data.startswith(b"..") else data)
-                if sink.delay:
-                    time.sleep(sink.delay)
-                sink.record(recipients, message_from_bytes(b"".join(lines), policy=policy.default))
-                recipients = []
-                self.wfile.write(b"250 queued\r\n")
-            elif verb.startswith("RCPT"):
-                match = re.search(r"<([^>]*)>", command)
-                recipients.append((match.group(1) if match else command[8:]).strip().lower())
-                self.wfile.write(b"250 ok\r\n")
-            elif verb.startswith(("MAIL", "RSET")):
-                recipients = []
-                self.wfile.write(b"250 ok\r\n")
-            elif verb.startswith("EHLO"):
-                self.wfile.write(b"250-localhost\r\n250 8BITMIME\r\n")
-            elif verb.startswith("QUIT"):
-                self.wfile.write(b"221 bye\r\n")
-                return
-            else:  # HELO, NOOP
-                self.wfile.write(b"250 ok\r\n")
+    def __init__(self, sink: "SMTPSink"):
+        self.sink = sink
 
-
-class _SMTPServer(socketserver.ThreadingTCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
+    async def handle_DATA(self, server, session, envelope):
+        if self.sink.delay:
+            await asyncio.sleep(self.sink.delay)
+        self.sink.record(
+            [address.lower() for address in envelope.rcpt_tos],
+            message_from_bytes(envelope.original_content or envelope.content, policy=policy.default),
+        )
+        return "250 Message accepted for delivery"
 
 
 class SMTPSink:
-    """A loopback mail server for the site's SMTP backend (so `check --deploy` sees a real backend).
+    """A loopback mail server (aiosmtpd) for the site's SMTP backend, so `check --deploy` sees a real backend.
 
     It keeps its port when stopped (connections are refused) and started again; `delay` slows every
     message down, as a busy relay would, so a test can act in the middle of a mailing.
@@ -194,27 +324,26 @@ class SMTPSink:
         self.delay = delay
         self.received: list[ReceivedMail] = []
         self._lock = threading.Lock()
-        self._server: _SMTPServer | None = None
+        self._controller: Controller | None = None
 
     @property
     def url(self) -> str:
         return f"smtp://127.0.0.1:{self.port}"
 
     def start(self) -> "SMTPSink":
-        self._server = _SMTPServer(("127.0.0.1", self.port), _SMTPHandler)
-        self._server.sink = self
-        threading.Thread(target=self._server.serve_forever, name="smtp-sink", daemon=True).start()
+        # A controller's event loop is closed when it stops: each start gets a new one, on the same port.
+        self._controller = Controller(_SinkHandler(self), hostname="127.0.0.1", port=self.port, ready_timeout=10)
+        self._controller.start()
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
 
     @property
     def running(self) -> bool:
-        return self._server is not None
+        return self._controller is not None
 
     def record(self, recipients: list[str], message: EmailMessage) -> None:
         with self._lock:
@@ -247,14 +376,25 @@ class SMTPSink:
             time.sleep(0.1)
 
 
-def production_env(*, database_url: str, redis_url: str, media_root: Path, extra: dict | None = None) -> dict:
-    """The environment of every process: production settings, as .env.example describes them."""
+# Variables the settings read (.env.example lists every one) or gunicorn.conf.py reads: never inherited from a
+# developer's shell (another DATABASE_URL, DJANGO_* or test settings), only set here or by the caller.
+_NOT_INHERITED_PREFIXES = ("DJANGO_", "DATABASE_", "CACHE_", "REDIS_", "EMAIL_", "PAGE_CACHE", "GUNICORN_")
+_NOT_INHERITED = {"SITE_URL", "TRUSTED_PROXY_COUNT", "WEB_CONCURRENCY", "MEDIA_ROOT", "MEDIA_SERVE"} | set(
+    re.findall(r"^#?\s*([A-Z][A-Z0-9_]*)=", (PROJECT_DIR / ".env.example").read_text(), re.MULTILINE)
+)
+
+
+def production_env(
+    *, database_url: str, redis_url: str, email_url: str, media_root: Path, extra: dict | None = None
+) -> dict:
+    """The environment of every process: production settings, as .env.example describes them.
+
+    An empty `redis_url` leaves REDIS_URL unset (the settings then cache in the database).
+    """
     env = {
         key: value
         for key, value in os.environ.items()
-        # Nothing from a developer's shell may leak in (another DATABASE_URL, DJANGO_* or test settings).
-        if not key.startswith(("DJANGO_", "DATABASE_", "CACHE_", "REDIS_", "EMAIL_", "PAGE_CACHE", "GUNICORN_"))
-        and key not in {"SITE_URL", "TRUSTED_PROXY_COUNT", "WEB_CONCURRENCY", "MEDIA_ROOT", "MEDIA_SERVE"}
+        if not key.startswith(_NOT_INHERITED_PREFIXES) and key not in _NOT_INHERITED
     }
     env.update(
         {
@@ -264,9 +404,8 @@ def production_env(*, database_url: str, redis_url: str, media_root: Path, extra
             "DJANGO_ALLOWED_HOSTS": f"{SITE_HOST},127.0.0.1",
             "DATABASE_URL": database_url,
             "SITE_URL": SITE_URL,
-            "REDIS_URL": redis_url,
             "TRUSTED_PROXY_COUNT": "1",
-            "EMAIL_URL": "smtp://127.0.0.1:25",
+            "EMAIL_URL": email_url,
             "DEFAULT_FROM_EMAIL": "hello@localhost",
             "PRACTICE_PHONE_FALLBACK": "(303) 578-9317",
             "MEDIA_ROOT": str(media_root),
@@ -274,17 +413,19 @@ def production_env(*, database_url: str, redis_url: str, media_root: Path, extra
             "LOG_LEVEL": "WARNING",
         }
     )
+    if redis_url:
+        env["REDIS_URL"] = redis_url
     env.update(extra or {})
     return env
 
 
-def manage(env: dict, *args: str) -> str:
-    return run([PYTHON, "manage.py", *args], env=env, what=f"manage.py {' '.join(args)}")
+def manage(env: dict, *args: str, timeout: float = 300) -> str:
+    return run([PYTHON, "manage.py", *args], env=env, what=f"manage.py {' '.join(args)}", timeout=timeout)
 
 
-def shell(env: dict, code: str) -> object:
+def shell(env: dict, code: str, *, timeout: float = 300) -> object:
     """Run Python in `manage.py shell` under the site's settings; the JSON it prints on its last line."""
-    output = manage(env, "shell", "--no-imports", "-v", "0", "-c", code)
+    output = manage(env, "shell", "--no-imports", "-v", "0", "-c", code, timeout=timeout)
     lines = [line for line in output.splitlines() if line.strip()]
     if not lines:
         raise SiteError(f"manage.py shell printed nothing for:\n{code}")
@@ -350,6 +491,21 @@ class Response:
         return urlsplit(self.header("Location") or "").path
 
 
+def random_client_ip() -> str:
+    """A visitor's address from TEST-NET-2 (RFC 5737)."""
+    return f"198.51.100.{secrets.randbelow(254) + 1}"
+
+
+def proxy_headers(client_ip: str) -> dict[str, str]:
+    """What the TLS proxy adds to every request it forwards (uncompressed, unless a caller asks otherwise)."""
+    return {
+        "Host": SITE_HOST,
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-For": client_ip,
+        "Accept-Encoding": "identity",
+    }
+
+
 @dataclass
 class ProxyClient:
     """HTTP to gunicorn as the TLS proxy forwards it: Host, X-Forwarded-Proto/-For, Origin on POSTs.
@@ -359,19 +515,13 @@ class ProxyClient:
     """
 
     port: int
-    client_ip: str = field(default_factory=lambda: f"198.51.100.{secrets.randbelow(254) + 1}")
+    client_ip: str = field(default_factory=random_client_ip)
     cookies: dict = field(default_factory=dict)
     timeout: float = 30
     wrap_errors: bool = True
 
     def request(self, method: str, path: str, *, body: bytes | None = None, headers: dict | None = None) -> Response:
-        all_headers = {
-            "Host": SITE_HOST,
-            "X-Forwarded-Proto": "https",
-            "X-Forwarded-For": self.client_ip,
-            "Accept-Encoding": "identity",
-            **(headers or {}),
-        }
+        all_headers = {**proxy_headers(self.client_ip), **(headers or {})}
         if method == "POST":
             all_headers.setdefault("Origin", SITE_URL)
             all_headers.setdefault("Referer", f"{SITE_URL}{path}")
@@ -405,49 +555,69 @@ class ProxyClient:
 
 
 class Processes:
-    """Background processes (gunicorn, the worker) that are always stopped, even on Ctrl-C or SIGTERM."""
+    """Background processes (gunicorn, the worker, Caddy), each with a log file, always stopped at the end.
+
+    As a context manager, SIGTERM (CI cancelling the job) unwinds like Ctrl-C, so what was started is stopped.
+    Each process leads its own process group, so stopping or killing it reaches its children (gunicorn's workers).
+    """
 
     def __init__(self, log_dir: Path):
         self.log_dir = log_dir
-        self.running: list[tuple[str, subprocess.Popen, Path]] = []
+        self.running: dict[str, subprocess.Popen] = {}
 
     def __enter__(self):
-        # SIGTERM (CI cancelling the job) unwinds like Ctrl-C, so __exit__ stops what was started.
         self._previous = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
         return self
 
     def __exit__(self, *exc_info):
-        for name, process, _log in reversed(self.running):
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    step(f"{name} did not stop within 20 s: killing it")
-                    process.kill()
-                    process.wait()
-        self.running.clear()
+        self.stop_all()
         signal.signal(signal.SIGTERM, self._previous)
 
     def start(self, name: str, command: list[str], *, env: dict) -> subprocess.Popen:
-        log = self.log_dir / f"{name}.log"
-        with log.open("wb") as output:
+        with self.log(name).open("ab") as output:
             process = subprocess.Popen(  # noqa: S603 - fixed commands, no shell
-                command, cwd=PROJECT_DIR, env=env, stdout=output, stderr=subprocess.STDOUT
+                command, cwd=PROJECT_DIR, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
             )
-        self.running.append((name, process, log))
+        self.running[name] = process
         return process
 
+    def log(self, name: str) -> Path:
+        return self.log_dir / f"{name}.log"
+
     def log_tail(self, name: str, lines: int = 30) -> str:
-        for process_name, _process, log in self.running:
-            if process_name == name:
-                return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
-        return ""
+        return log_tail(self.log(name), lines)
+
+    def kill(self, name: str) -> None:
+        """SIGKILL, as the OOM killer or a pulled plug would: no clean-up runs."""
+        process = self.running.pop(name)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+    def stop(self, name: str) -> None:
+        process = self.running.pop(name, None)
+        if process is None or process.poll() is not None:
+            return
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            step(f"{name} did not stop within 20 s: killing it")
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+    def stop_all(self) -> None:
+        for name in reversed(list(self.running)):
+            self.stop(name)
+
+    def alive(self, name: str) -> bool:
+        process = self.running.get(name)
+        return process is not None and process.poll() is None
 
     def check_alive(self, name: str) -> None:
-        for process_name, process, _log in self.running:
-            if process_name == name and process.poll() is not None:
-                raise SiteError(f"{name} exited (code {process.returncode}):\n{self.log_tail(name)}")
+        process = self.running.get(name)
+        if process is None or process.poll() is not None:
+            code = "never started" if process is None else f"code {process.returncode}"
+            raise SiteError(f"{name} exited ({code}):\n{self.log_tail(name)}")
 
 
 def _raise_keyboard_interrupt(signum, frame):
@@ -455,7 +625,13 @@ def _raise_keyboard_interrupt(signum, frame):
 
 
 def gunicorn_start(
-    processes: Processes, *, env: dict, port: int, workers: int | None = None, name: str = "gunicorn"
+    processes: Processes,
+    *,
+    env: dict,
+    port: int,
+    workers: int | None = None,
+    name: str = "gunicorn",
+    timeout: float = 30,
 ) -> ProxyClient:
     """gunicorn with the project's gunicorn.conf.py on a loopback port; returns once /healthz answers."""
     gunicorn_env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
@@ -464,22 +640,122 @@ def gunicorn_start(
     command = [str(Path(PYTHON).with_name("gunicorn")), "--config", str(PROJECT_DIR / "gunicorn.conf.py")]
     process = processes.start(name, command, env=gunicorn_env)
     client = ProxyClient(port=port)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+
+    def answers() -> bool:
         if process.poll() is not None:
             raise SiteError(f"gunicorn exited at start-up (code {process.returncode}):\n{processes.log_tail(name)}")
         try:
-            if client.get("/healthz").status == 200:
-                return client
+            return client.get("/healthz").status == 200
         except SiteError:
-            pass
-        time.sleep(0.2)
-    raise SiteError(f"gunicorn did not answer /healthz within 30 s:\n{processes.log_tail(name)}")
+            return False
+
+    wait_until(answers, timeout=timeout, what=f"gunicorn (/healthz on port {port})", log=processes.log(name))
+    return client
 
 
-def worker_start(processes: Processes, *, env: dict) -> None:
-    processes.start("worker", [PYTHON, "manage.py", "db_worker", "--no-startup-delay", "--interval", "0.5"], env=env)
+def worker_start(processes: Processes, *, env: dict, interval: float = 0.5) -> None:
+    command = [PYTHON, "manage.py", "db_worker", "--no-startup-delay", "--interval", str(interval)]
+    processes.start("worker", command, env=env)
 
 
-def scratch_dir(prefix: str) -> Path:
-    return Path(tempfile.mkdtemp(prefix=prefix))
+def scratch_dir(prefix: str, *, for_postgres: bool = False) -> Path:
+    """A temporary folder for logs and media; `for_postgres`: a private cluster may also write its log there."""
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    if for_postgres:
+        path.chmod(0o755)
+        pg_owned_dir(path)
+    return path
+
+
+# Forms, filled the way a person would fill them
+
+
+@dataclass
+class Form:
+    action: str
+    method: str
+    fields: list[dict] = field(default_factory=list)
+
+    def hidden(self) -> dict[str, str]:
+        """The hidden inputs (CSRF token, the signed start time), by name."""
+        return {item["name"]: item["value"] for item in self.fields if item["type"] == "hidden"}
+
+
+_FORM_TAGS = SoupStrainer("form")
+
+
+def forms_in(html: str) -> list[Form]:
+    """Every <form> in a page with its named inputs, textareas and selects (a select's selected or first option)."""
+    forms = []
+    for element in BeautifulSoup(html, "html.parser", parse_only=_FORM_TAGS).find_all("form"):
+        form = Form(action=element.get("action", ""), method=element.get("method", "get").lower())
+        for control in element.find_all(["input", "textarea", "select"]):
+            name = control.get("name")
+            if not name:
+                continue
+            if control.name == "input":
+                kind = control.get("type", "text").lower()
+                value = control.get("value", "")
+                form.fields.append(
+                    {
+                        "tag": "input",
+                        "type": kind,
+                        "name": name,
+                        "value": value,
+                        "checked": control.has_attr("checked"),
+                    }
+                )
+            elif control.name == "textarea":
+                form.fields.append({"tag": "textarea", "type": "textarea", "name": name, "value": ""})
+            else:
+                option = control.find("option", selected=True) or control.find("option")
+                value = (option.get("value", option.get_text()) if option else "") or ""
+                form.fields.append({"tag": "select", "type": "select", "name": name, "value": value})
+        forms.append(form)
+    return forms
+
+
+def form_fill(form: Form, values: dict[str, str]) -> list[tuple[str, str]]:
+    """The POST data a person would send: hidden fields as given, `values` for the named fields, the first
+    option of every radio group and select, and every lone checkbox ticked (consents). Checkbox groups
+    (several boxes with one name) and text fields without a value are left empty."""
+    data: list[tuple[str, str]] = []
+    seen_radio: set[str] = set()
+    checkbox_counts = Counter(item["name"] for item in form.fields if item["type"] == "checkbox")
+    for item in form.fields:
+        name, kind = item["name"], item["type"]
+        if kind in {"submit", "button", "reset", "image", "file"}:
+            continue
+        if kind == "hidden":
+            data.append((name, item["value"]))
+        elif kind == "radio":
+            if name in seen_radio:
+                continue
+            seen_radio.add(name)
+            data.append((name, values.get(name, item["value"])))
+        elif kind == "checkbox":
+            if name in values:
+                if item["value"] == values[name] or checkbox_counts[name] == 1:
+                    data.append((name, item["value"] or "on"))
+            elif checkbox_counts[name] == 1:
+                data.append((name, item["value"] or "on"))
+        elif kind == "select":
+            data.append((name, values.get(name, item["value"])))
+        else:
+            data.append((name, values.get(name, "")))
+    return data
+
+
+def form_with_action(forms: list[Form], action_suffix: str, *, page: str) -> Form:
+    for form in forms:
+        if urlsplit(form.action).path.endswith(action_suffix):
+            return form
+    raise SiteError(f"{page}: no form posting to …{action_suffix}")
+
+
+def form_with_field(forms: list[Form], name: str, *, page: str) -> Form:
+    """The POST form that has a field of this name (the appointment request form: `consent`)."""
+    for form in forms:
+        if form.method == "post" and any(item["name"] == name for item in form.fields):
+            return form
+    raise SiteError(f"{page}: no POST form with a {name!r} field")

@@ -10,12 +10,10 @@ import re
 import shutil
 import sys
 import time
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 from deploy import localsite
-from deploy.localsite import ProxyClient, Response, SiteError, step
+from deploy.localsite import Form, ProxyClient, Response, SiteError, form_fill, form_with_action, forms_in, step
 
 DATABASE = "practice_smoke"
 # And 4, for the page cache.
@@ -34,101 +32,6 @@ SECURITY_HEADERS = {
 PAGE_CACHE_HEADER = "X-Page-Cache"
 # How long other processes may still serve pages after a clear (practice.cache.PageCache), with a margin.
 PAGE_CACHE_PROPAGATION_SECONDS = 0.2
-
-
-@dataclass
-class Form:
-    action: str
-    method: str
-    fields: list[dict] = field(default_factory=list)
-
-
-class FormParser(HTMLParser):
-    """Every <form> in a page with its inputs, textareas and selects (first option of each select)."""
-
-    def __init__(self):
-        super().__init__()
-        self.forms: list[Form] = []
-        self._select: dict | None = None
-
-    def handle_starttag(self, tag, attrs):
-        attributes = {name: value if value is not None else "" for name, value in attrs}
-        if tag == "form":
-            self.forms.append(
-                Form(action=attributes.get("action", ""), method=attributes.get("method", "get").lower())
-            )
-            return
-        if not self.forms:
-            return
-        fields = self.forms[-1].fields
-        if tag == "input" and attributes.get("name"):
-            fields.append(
-                {
-                    "tag": "input",
-                    "type": attributes.get("type", "text").lower(),
-                    "name": attributes["name"],
-                    "value": attributes.get("value", ""),
-                    "checked": "checked" in attributes,
-                }
-            )
-        elif tag == "textarea" and attributes.get("name"):
-            fields.append({"tag": "textarea", "type": "textarea", "name": attributes["name"], "value": ""})
-        elif tag == "select" and attributes.get("name"):
-            self._select = {"tag": "select", "type": "select", "name": attributes["name"], "value": None}
-            fields.append(self._select)
-        elif tag == "option" and self._select is not None and self._select["value"] is None:
-            self._select["value"] = attributes.get("value", "")
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
-
-
-def forms_in(html: str) -> list[Form]:
-    parser = FormParser()
-    parser.feed(html)
-    return parser.forms
-
-
-def form_fill(form: Form, values: dict[str, str]) -> list[tuple[str, str]]:
-    """The POST data a person would send: hidden fields as given, `values` for the named fields, the first
-    option of every radio group and select, and every lone checkbox ticked (consents). Checkbox groups
-    (several boxes with one name) and text fields without a value are left empty."""
-    data: list[tuple[str, str]] = []
-    seen_radio: set[str] = set()
-    checkbox_counts: dict[str, int] = {}
-    for item in form.fields:
-        if item["type"] == "checkbox":
-            checkbox_counts[item["name"]] = checkbox_counts.get(item["name"], 0) + 1
-    for item in form.fields:
-        name, kind = item["name"], item["type"]
-        if kind in {"submit", "button", "reset", "image", "file"}:
-            continue
-        if kind == "hidden":
-            data.append((name, item["value"]))
-        elif kind == "radio":
-            if name in seen_radio:
-                continue
-            seen_radio.add(name)
-            data.append((name, values.get(name, item["value"])))
-        elif kind == "checkbox":
-            if name in values:
-                if item["value"] == values[name] or checkbox_counts[name] == 1:
-                    data.append((name, item["value"] or "on"))
-            elif checkbox_counts[name] == 1:
-                data.append((name, item["value"] or "on"))
-        elif kind == "select":
-            data.append((name, values.get(name, item["value"] or "")))
-        else:
-            data.append((name, values.get(name, "")))
-    return data
-
-
-def form_with_action(forms: list[Form], action_suffix: str, *, page: str) -> Form:
-    for form in forms:
-        if urlsplit(form.action).path.endswith(action_suffix):
-            return form
-    raise SiteError(f"{page}: no form posting to …{action_suffix}")
 
 
 def expect(condition: bool, message: str) -> None:
@@ -212,10 +115,8 @@ def check_schedule(client: ProxyClient, env: dict, path: str, mail: localsite.SM
 
 
 def _schedule_form(response: Response, path: str) -> Form:
-    for form in forms_in(response.text):
-        if form.method == "post" and any(item["name"] == "consent" for item in form.fields):
-            return form
-    raise SiteError(f"{path}: no appointment request form (a POST form with a consent box)")
+    # The appointment request form is the POST form with a consent box.
+    return localsite.form_with_field(forms_in(response.text), "consent", page=path)
 
 
 def check_footer_subscribe(env: dict, port: int, home: Response, mail: localsite.SMTPSink) -> None:
@@ -321,7 +222,7 @@ def smoke() -> None:
     scratch = localsite.scratch_dir("practice-smoke-")
     mail = localsite.SMTPSink().start()
     env = localsite.production_env(
-        database_url=database_url, redis_url=redis_url, media_root=scratch / "media", extra={"EMAIL_URL": mail.url}
+        database_url=database_url, redis_url=redis_url, email_url=mail.url, media_root=scratch / "media"
     )
     step("manage.py check --deploy")
     localsite.manage(env, "check", "--deploy", "--fail-level", "WARNING")

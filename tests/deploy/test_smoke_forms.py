@@ -1,6 +1,6 @@
 """The production smoke fills forms the way a person would: hidden values kept, one answer per question."""
 
-from deploy.smoke import form_fill, forms_in
+from deploy.localsite import form_fill, forms_in
 
 PAGE = """
 <form action="/newsletter/subscribe/" method="post"><input name="email" type="email"></form>

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from newsletter import messages as newsletter_messages
 from newsletter import services, tokens
-from newsletter.models import Delivery, Mailing, Subscriber
+from newsletter.models import Delivery, Mailing
 from practice import outbox
 from practice.outbox import OutboxState
 from tests.newsletter import mailers
@@ -284,14 +284,6 @@ def call_command_output(name, *args):
     out = StringIO()
     call_command(name, *args, stdout=out)
     return out.getvalue()
-
-
-def test_benchmark_command_reports_figures_and_leaves_nothing_behind(home_page, mailoutbox):
-    out = call_command_output("benchmark_mailing", "--subscribers", "30", "--chunk-size", "10")
-    assert "Sent 30 emails" in out
-    assert "SQL queries per chunk: 6 for a chunk of 5, 6 for a chunk of 10" in out
-    assert not Subscriber.objects.exists()
-    assert not Mailing.objects.exists()
 
 
 def test_an_unreachable_mail_server_leaves_the_chunk_retryable_not_stuck(article, settings, committed, mailoutbox):

@@ -4,16 +4,16 @@ import pytest
 import redis
 from django.core.cache import caches
 
+from deploy.localsite import RedisServer
 from practice import cache as practice_cache
 from practice.cache import GENERATION_KEY, LocalCopies, PageCache
 from practice.settings.base import redis_caches
 from tests.practice.factories import StandardPageFactory
-from tests.reliability.infra import Redis
 
 
 @pytest.fixture(scope="module")
 def redis_server(tmp_path_factory):
-    server = Redis(tmp_path_factory.mktemp("redis"))
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
     server.start()
     yield server
     server.stop()

@@ -2,7 +2,8 @@
 
 The fast part runs in-process in `make test` (Django's SMTP backend against a refused loopback port, a Redis
 cache URL nobody listens on). The slow part (`make reliability`) runs each fault against the site under
-gunicorn with production settings, on a PostgreSQL, Redis and SMTP sink of its own (tests/reliability/infra.py).
+gunicorn with production settings, on a PostgreSQL, Redis and SMTP sink of its own (tests/reliability/infra.py,
+on the shared harness deploy/localsite.py).
 """
 
 import json
@@ -17,6 +18,7 @@ from django.core import mail
 from django.core.cache import caches
 from django.utils import timezone
 
+from deploy import localsite
 from newsletter import services as newsletter_services
 from newsletter.models import Delivery, DeliveryKind, Subscriber, SubscriberStatus
 from practice.outbox import OutboxState, outbox_resume
@@ -277,7 +279,7 @@ def _wait_for_no_ready_tasks(site: infra.Site, *, timeout: float) -> None:
         )
         return rows[0][0] == 0
 
-    infra._wait_until(idle, timeout=timeout, what="the task queue to drain", log=site.processes.log("worker"))
+    localsite.wait_until(idle, timeout=timeout, what="the task queue to drain", log=site.processes.log("worker"))
 
 
 @pytest.mark.slow
@@ -372,7 +374,7 @@ def test_worker_killed_mid_mailing_no_one_gets_two_emails_and_only_the_inflight_
 ):
     # A slow relay (60 ms a message) makes "mid-mailing" a moment the test can hit: a chunk takes 3 s.
     site = site_factory(smtp_delay=0.06)
-    mailing_id = int(infra.shell(site.env, MAILING_CODE.format(count=MAILING_SUBSCRIBERS)).strip().splitlines()[-1])
+    mailing_id = int(infra.shell(site.env, MAILING_CODE.format(count=MAILING_SUBSCRIBERS)))
     chunk = newsletter_services.CHUNK_SIZE
 
     # The first chunk is out and the second is being sent: kill the worker as the OOM killer would.
@@ -394,7 +396,7 @@ def test_worker_killed_mid_mailing_no_one_gets_two_emails_and_only_the_inflight_
         states = _delivery_states(site, mailing_id)
         return not any(states.get(state) for state in ("pending", "sending"))
 
-    infra._wait_until(finished, timeout=120, what="the rest of the mailing", log=site.processes.log("worker"))
+    localsite.wait_until(finished, timeout=120, what="the rest of the mailing", log=site.processes.log("worker"))
     site.manage("resume_outbox")
     time.sleep(1)
 
@@ -449,7 +451,7 @@ def test_postgresql_restarted_under_load_errors_only_while_down_and_nothing_ackn
         time.sleep(8)
         window["down_at"] = time.monotonic()
         site.postgres.restart(mode="fast")
-        infra._wait_until(site.postgres.is_ready, timeout=30, what="PostgreSQL after the restart")
+        localsite.wait_until(site.postgres.is_ready, timeout=30, what="PostgreSQL after the restart")
         window["up_at"] = time.monotonic()
 
     restarter = threading.Thread(target=restart, name="pg-restart")
@@ -491,4 +493,4 @@ def test_postgresql_restarted_under_load_errors_only_while_down_and_nothing_ackn
     assert not after_recovery, [(o.kind, o.verdict, round(o.started - window["up_at"], 2)) for o in after_recovery]
     assert len(served_after) > 50, "too little traffic after the restart to show recovery"
     assert not lost, lost[:10]
-    assert site.processes.alive("worker"), infra._tail(site.processes.log("worker"))
+    assert site.processes.alive("worker"), localsite.log_tail(site.processes.log("worker"))

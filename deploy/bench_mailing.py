@@ -1,0 +1,126 @@
+"""The newsletter part of `make bench`: a new-article mailing to many subscribers, measured and rolled back.
+
+bench.py runs `mailing_measure` under production settings (PostgreSQL); on its own,
+`DJANGO_SETTINGS_MODULE=practice.settings.test python -m deploy.bench_mailing [--subscribers N] [--chunk-size N]`
+measures on any database. Sent through Django's locmem backend, in one transaction that is rolled back.
+"""
+
+import argparse
+import os
+import resource
+import sys
+import time
+
+LOCMEM = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+SUBSCRIBERS = 10_000
+
+
+class _Rollback(Exception):
+    pass
+
+
+def mailing_measure(*, subscribers: int = SUBSCRIBERS, chunk_size: int | None = None) -> dict:
+    """Create `subscribers` active subscribers and a mailing to them, send it as the task does; the figures.
+
+    Needs Django set up (a `manage.py shell`, or pytest). Nothing it writes is kept.
+    """
+    # Imported here: the module is imported by bench.py before (and outside) any Django set-up.
+    from django.db import transaction
+    from django.test.utils import override_settings
+
+    from newsletter import services
+
+    chunk_size = chunk_size or services.CHUNK_SIZE
+    figures: dict = {}
+    try:
+        with override_settings(MAILERS=LOCMEM), transaction.atomic():
+            figures = _measure(subscribers, chunk_size)
+            raise _Rollback
+    except _Rollback:
+        pass
+    return figures
+
+
+def _measure(count: int, chunk_size: int) -> dict:
+    from django.core import mail
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from wagtail.models import Page
+
+    from newsletter import services
+    from newsletter.forms import CONSENT_VERSION
+    from newsletter.models import Subscriber, SubscriberStatus
+
+    mail.outbox = []
+    Subscriber.objects.bulk_create(
+        (
+            Subscriber(
+                email=f"bench{n}@bench.invalid", status=SubscriberStatus.ACTIVE, consent_version=CONSENT_VERSION
+            )
+            for n in range(count)
+        ),
+        batch_size=1000,
+    )
+    started = time.perf_counter()
+    mailing = services.mailing_create_for_page(
+        page=Page.get_first_root_node(),
+        subject="Benchmark article",
+        summary="A summary.",
+        url="https://example.org/a/",
+        image_url=None,
+    )
+    created = time.perf_counter() - started
+
+    queries = {}
+    for size in sorted({5, chunk_size}):
+        with CaptureQueriesContext(connection) as context:
+            services.deliveries_send_claimed(deliveries=services.deliveries_claim(chunk_size=size))
+        queries[size] = len(context.captured_queries)
+
+    started = time.perf_counter()
+    services.deliveries_send(mailing_id=mailing.pk, chunk_size=chunk_size)
+    sent_seconds = time.perf_counter() - started
+    sent = len(mail.outbox)
+    mail.outbox = []
+    return {
+        "database": connection.vendor,
+        "subscribers": count,
+        "chunk_size": chunk_size,
+        "create_seconds": created,
+        "sent": sent,
+        "send_seconds": sent_seconds,
+        "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        # JSON keys are strings: bench.py reads these back from a `manage.py shell`.
+        "queries_per_chunk": {str(size): number for size, number in queries.items()},
+    }
+
+
+def figures_lines(figures: dict) -> list[str]:
+    count, sent, seconds = figures["subscribers"], figures["sent"], figures["send_seconds"]
+    chunks = ", ".join(f"{number} for a chunk of {size}" for size, number in figures["queries_per_chunk"].items())
+    return [
+        f"Database: {figures['database']}; subscribers: {count}; chunk size: {figures['chunk_size']}",
+        f"Mailing + {count} deliveries created in {figures['create_seconds']:.2f} s",
+        f"Sent {sent} emails in {seconds:.2f} s: {sent / seconds:.0f} emails/s",
+        f"Peak memory (max RSS of the process): {figures['peak_mib']:.0f} MiB",
+        f"SQL queries per chunk: {chunks}",
+        "Rolled back: the database is as it was.",
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--subscribers", type=int, default=SUBSCRIBERS)
+    parser.add_argument("--chunk-size", type=int, default=None, help="default: the task's (newsletter.services)")
+    arguments = parser.parse_args(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "practice.settings.dev")
+    import django
+
+    django.setup()
+    figures = mailing_measure(subscribers=arguments.subscribers, chunk_size=arguments.chunk_size)
+    print("\n".join(figures_lines(figures)))  # noqa: T201 - a command-line tool's report
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
