@@ -17,7 +17,7 @@ from wagtail.models import ModelLogEntry, Page
 from newsletter.messages import DELIVERY_OUTBOX, mailing_message, practice_details
 from newsletter.models import Delivery, DeliveryKind, Mailing, Subscriber, SubscriberStatus
 from newsletter.tokens import LinkInvalid
-from practice.outbox import CHUNK_SIZE, OutboxState, outbox_claim, outbox_send, outbox_send_claimed
+from practice.outbox import CHUNK_SIZE, OutboxState, outbox_claim, outbox_enqueue, outbox_send, outbox_send_claimed
 
 logger = logging.getLogger(__name__)
 
@@ -37,9 +37,8 @@ def email_normalise(email: str) -> str:
 
 
 def _deliveries_enqueue(*, kind: str | None = None, mailing_id: int | None = None) -> None:
-    from newsletter.tasks import send_deliveries
-
-    transaction.on_commit(lambda: send_deliveries.enqueue(kind=kind, mailing_id=mailing_id))
+    filters = {"kind": kind, "mailing_id": mailing_id}
+    outbox_enqueue(DELIVERY_OUTBOX, **{name: value for name, value in filters.items() if value})
 
 
 def _confirmation_request(*, subscriber: Subscriber, now) -> None:

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from django.core.mail import EmailMessage, mailers
 from django.db import models, transaction
 from django.db.models import F, Q
+from django.tasks import task
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
@@ -238,3 +239,32 @@ def outbox_resume(*, now: datetime | None = None) -> dict[str, dict[str, int]]:
             outcomes[OutboxState.UNKNOWN.value] = unknown
         results[label] = outcomes
     return results
+
+
+# The task queue's first try
+
+
+@task()
+def outbox_deliver(label: str, filters: dict, due_only: bool = True) -> dict[str, int]:
+    """Send an outbox's rows matching `filters` (field lookups) now, as the first try right after they were
+    written; what this misses (a worker down, a queue that refused the task), `resume_outbox` sends."""
+    outbox = _outboxes[label]
+    where = Q(**filters)
+    if due_only:
+        return outbox_send(outbox=outbox, where=where)
+    rows = outbox_claim(outbox=outbox, where=where, due_only=False)
+    return outbox_send_claimed(outbox=outbox, rows=rows) if rows else {}
+
+
+def outbox_enqueue(outbox: Outbox, *, due_only: bool = True, **filters) -> None:
+    """Once the transaction commits, ask the task queue to send these rows. Never raises: the rows are stored,
+    and the resume job sends them if the queue can't be reached."""
+    label = outbox.model._meta.label
+
+    def enqueue() -> None:
+        try:
+            outbox_deliver.enqueue(label, filters, due_only)
+        except Exception:  # The rows stay pending; resume_outbox sends them.
+            logger.exception("Could not enqueue the first try of %s rows", label)
+
+    transaction.on_commit(enqueue)

@@ -20,7 +20,7 @@ from wagtail.models import ModelLogEntry, Site
 
 from practice.email import automatic_message
 from practice.models import PracticeDetails
-from practice.outbox import Outbox, outbox_claim, outbox_send_claimed
+from practice.outbox import Outbox, outbox_claim, outbox_enqueue, outbox_send_claimed
 from scheduling import calendar
 from scheduling.models import (
     AppointmentRequest,
@@ -111,17 +111,8 @@ def _delivery_create(*, appointment_request: AppointmentRequest, kind: str) -> N
     delivery = NotificationDelivery.objects.create(
         appointment_request=appointment_request, kind=kind, next_try_at=timezone.now() + QUEUE_GRACE
     )
-    transaction.on_commit(lambda: _delivery_enqueue(delivery_id=delivery.pk))
+    outbox_enqueue(NOTIFICATION_OUTBOX, due_only=False, pk=delivery.pk)
     return delivery
-
-
-def _delivery_enqueue(*, delivery_id: int) -> None:
-    from scheduling.tasks import notification_deliver
-
-    try:
-        notification_deliver.enqueue(delivery_id)
-    except Exception:  # The delivery stays pending; resume_outbox sends it.
-        logger.exception("Could not enqueue notification delivery %s", delivery_id)
 
 
 def _practice_details() -> PracticeDetails:

@@ -74,3 +74,35 @@ def test_one_resume_run_tries_each_row_once_even_with_a_clock_far_ahead(practice
     }
     row.refresh_from_db()
     assert (row.state, row.attempts, row.last_error) == (OutboxState.PENDING, 1, "SMTPServerDisconnected")
+
+
+def test_the_first_try_comes_from_the_task_queue_after_commit(
+    practice_details, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        row = delivery()
+        outbox.outbox_enqueue(NOTIFICATION_OUTBOX, due_only=False, pk=row.pk)
+    assert mailoutbox == []  # nothing before the commit
+    for callback in callbacks:
+        callback()
+    row.refresh_from_db()
+    assert row.state == OutboxState.SENT and len(mailoutbox) == 1
+
+
+def test_a_queue_that_refuses_the_task_loses_nothing(
+    practice_details, monkeypatch, caplog, mailoutbox, django_capture_on_commit_callbacks
+):
+    class RefusingQueue:
+        def enqueue(self, *args, **kwargs):
+            raise ConnectionError("queue down")
+
+    monkeypatch.setattr(outbox, "outbox_deliver", RefusingQueue())
+    with django_capture_on_commit_callbacks(execute=True):
+        row = delivery(next_try_at=timezone.now())
+        outbox.outbox_enqueue(NOTIFICATION_OUTBOX, due_only=False, pk=row.pk)
+    row.refresh_from_db()
+    assert row.state == OutboxState.PENDING and mailoutbox == []
+    assert "Could not enqueue the first try of scheduling.NotificationDelivery rows" in caplog.text
+    outbox.outbox_resume()
+    row.refresh_from_db()
+    assert row.state == OutboxState.SENT and len(mailoutbox) == 1
