@@ -1,26 +1,19 @@
-"""Services of the blog app: publishing dates, importing old articles, demo articles."""
+"""Services of the blog app: publishing dates, importing old articles."""
 
 import datetime
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.contrib.redirects.models import Redirect
-from wagtail.images import get_image_model
-from wagtail.models import Page
 
-from blog import demo_content
 from blog.importers import ArticleImportError, ParsedArticle, parse_file
 from blog.models import ArticleIndexPage, ArticlePage, Person
 from newsletter import services as newsletter_services
 from newsletter.models import Mailing
-
-DEMO_ARTICLES_DIR = Path(__file__).resolve().parent / "demo_articles"
 
 
 def article_display_date_fill(*, page: ArticlePage) -> None:
@@ -139,91 +132,6 @@ def _redirect_from_old_url(*, old_url: str, page: ArticlePage) -> Redirect:
         defaults={"redirect_page": page, "redirect_link": "", "is_permanent": True},
     )
     return redirect
-
-
-# Demo content
-
-
-def _demo_image(*, spec: dict, created: list[str]):
-    from practice.services import _gradient_image_bytes  # the practice's local image maker; nothing downloaded
-
-    image_model = get_image_model()
-    image = image_model.objects.filter(title=spec["image_title"]).first()
-    if image is None:
-        content = _gradient_image_bytes(colors=spec["colors"], size=(1600, 900))
-        image = image_model(title=spec["image_title"], description=spec["image_description"])
-        image.file = ImageFile(io.BytesIO(content), name=f"article-{spec['slug']}.jpg")
-        image.save()
-        created.append(f"image “{spec['image_title']}”")
-    return image
-
-
-def _demo_person(*, home: Page, created: list[str]) -> Person:
-    spec = demo_content.AUTHOR
-    person = Person.objects.filter(name=spec["name"]).first()
-    if person is None:
-        about = Page.objects.child_of(home).filter(slug="about").first()
-        person = Person.objects.create(**spec, profile_page=about)
-        created.append(f"person “{spec['name']}”")
-    return person
-
-
-def _demo_index(*, home: Page, created: list[str]) -> ArticleIndexPage:
-    index = ArticleIndexPage.objects.first()
-    if index is not None:
-        return index
-    spec = demo_content.INDEX
-    index = ArticleIndexPage(
-        title=spec["title"],
-        slug="articles",
-        intro=spec["intro"],
-        show_in_menus=True,
-        search_description=spec["search_description"],
-    )
-    home.add_child(instance=index)
-    index.save_revision().publish()
-    created.append("article index page")
-    return index
-
-
-def article_demo_content_load(*, home: Page) -> list[str]:
-    """The demo articles by Dr. Meaghan: idempotent, published, and never emailed to subscribers."""
-    from blog.importers import parse_txt
-
-    created: list[str] = []
-    author = _demo_person(home=home, created=created)
-    index = _demo_index(home=home, created=created)
-    today = timezone.localdate()
-    for spec in demo_content.ARTICLES:
-        if ArticlePage.objects.child_of(index).filter(slug=spec["slug"]).exists():
-            continue
-        parsed = parse_txt((DEMO_ARTICLES_DIR / f"{spec['slug']}.txt").read_text(encoding="utf-8"))
-        body = list(parsed.body)
-        image = _demo_image(spec=spec, created=created)
-        if spec.get("quote"):
-            body.insert(min(3, len(body)), {"type": "quote", "value": {"quote": spec["quote"], "attribution": ""}})
-        if spec.get("callout"):
-            body.insert(min(6, len(body)), {"type": "callout", "value": {"title": "Note", "text": spec["callout"]}})
-        day = today - datetime.timedelta(days=spec["days_ago"])
-        page = ArticlePage(
-            title=parsed.title,
-            slug=spec["slug"],
-            summary=spec.get("summary") or parsed.summary,
-            author=author,
-            display_date=day,
-            first_published_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(9))),
-            last_reviewed=today - datetime.timedelta(days=spec["reviewed_days_ago"])
-            if spec.get("reviewed_days_ago") is not None
-            else None,
-            hero_image=image,
-            body=body,
-            notify_subscribers=False,
-        )
-        index.add_child(instance=page)
-        page.tags.add(*spec["tags"])
-        page.save_revision().publish()
-        created.append(f"article “{parsed.title}”")
-    return created
 
 
 def article_import_file(*, path: Path) -> ParsedArticle:

@@ -1,10 +1,8 @@
-"""The blog's admin: the People snippet, and its part of the demo content."""
+"""The blog's admin: the People snippet."""
 
-from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from blog import services
 from blog.models import Person
 
 
@@ -19,8 +17,3 @@ class PersonViewSet(SnippetViewSet):
 
 
 register_snippet(PersonViewSet)
-
-
-@hooks.register("load_demo_content")
-def load_demo_articles(home):
-    return services.article_demo_content_load(home=home)

@@ -1,4 +1,4 @@
-"""Wagtail hooks of the scheduling app: the admin queue, its history actions, dashboard panel, demo content."""
+"""Wagtail hooks of the scheduling app: the admin queue, its history actions, dashboard panel."""
 
 from datetime import timedelta
 
@@ -10,8 +10,7 @@ from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.log_actions import LogFormatter
 
-from practice.models import PracticeDetails
-from scheduling.models import AppointmentRequest, SchedulingPage
+from scheduling.models import AppointmentRequest
 from scheduling.viewsets import appointment_request_viewset, permission_policy
 
 FIELD_LABELS = {"status": "Status", "assigned_to": "Assigned to", "scheduled_for": "Scheduled for"}
@@ -70,55 +69,3 @@ class AppointmentRequestsPanel(Component):
 def add_appointment_requests_panel(request, panels):
     if permission_policy.user_has_any_permission(request.user, ["view", "change"]):
         panels.append(AppointmentRequestsPanel())
-
-
-DEMO_PAGE = {
-    "title": "Schedule a first conversation",
-    "slug": "schedule",
-    "seo_title": "Request an appointment",
-    "search_description": (
-        "Ask for an appointment with Dr. Meaghan, in person in Denver or online anywhere in Colorado. "
-        "It takes about five minutes."
-    ),
-    "intro": (
-        "<p>Reaching out is often the hardest part, and you have already started. Tell us a little about "
-        "what you’re looking for and when you’re free; there are no wrong answers, and nothing here commits "
-        "you to anything.</p>"
-    ),
-    "what_happens_next": (
-        "<ol><li>The front desk reads your request and gets in touch the way you prefer.</li>"
-        "<li>We offer a free 15-minute phone consultation, so you can ask questions and see whether we’re a "
-        "good fit.</li><li>If we are, we find a first appointment time that suits you. If we aren’t, we’ll "
-        "suggest people who may be.</li></ol>"
-    ),
-    "privacy_note": (
-        "<p>Your request is stored securely on our own site and seen only by the front desk and Dr. Meaghan. "
-        "Email notifications to staff never include your details. We delete requests one year after we last "
-        "worked on them.</p>"
-    ),
-}
-
-
-@hooks.register("load_demo_content")
-def load_scheduling_demo_content(home):
-    created = []
-    page = SchedulingPage.objects.first()
-    if page is None:
-        page = SchedulingPage(
-            title=DEMO_PAGE["title"],
-            slug=DEMO_PAGE["slug"],
-            seo_title=DEMO_PAGE["seo_title"],
-            search_description=DEMO_PAGE["search_description"],
-            intro=DEMO_PAGE["intro"],
-            what_happens_next=DEMO_PAGE["what_happens_next"],
-            privacy_note=DEMO_PAGE["privacy_note"],
-        )
-        home.add_child(instance=page)
-        page.save_revision().publish()
-        created.append(f"page “{page.title}”")
-    details = PracticeDetails.for_site(home.get_site())
-    if details.booking_page_id is None:
-        details.booking_page = page
-        details.save(update_fields=["booking_page"])
-        created.append("booking page in practice details")
-    return created

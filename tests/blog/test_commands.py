@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 from wagtail.contrib.redirects.models import Redirect
 
 from blog.models import ArticleIndexPage, ArticlePage, Person
-from practice.services import demo_content_load
+from practice.demo.loader import demo_content_load
 from tests.blog.factories import publish
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,7 @@ from django.core.cache import caches
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
 
-from practice.services import demo_content_load
+from practice.demo.loader import demo_content_load
 from tests.validators import HTML, is_public_page
 
 # The sync Playwright API runs an asyncio event loop in the test's thread, and

@@ -9,7 +9,8 @@ from wagtail.images.models import Image
 from wagtail.models import Page, Revision, Site
 
 from newsletter.models import Delivery, DeliveryKind
-from practice import demo_content, outbox
+from practice import outbox
+from practice.demo.loader import demo_data
 from practice.models import HomePage, PracticeDetails, StandardPage
 from practice.outbox import OutboxState
 from scheduling.models import NotificationDelivery, NotificationKind
@@ -44,7 +45,7 @@ def test_load_demo_content_builds_a_complete_site(client):
     home = HomePage.objects.get()
     assert Site.objects.get(is_default_site=True).root_page_id == home.pk
     children = list(home.get_children().values_list("slug", flat=True))
-    # The practice's pages come first; feature apps add theirs through the demo-content hook.
+    # The practice's pages come first, then the feature apps' (articles, scheduling).
     assert children[: len(DEMO_SLUGS)] == DEMO_SLUGS
     assert all(page.live for page in StandardPage.objects.all())
     # Wagtail's "Welcome" page is gone: one home page at the root.
@@ -93,8 +94,9 @@ def test_load_demo_content_if_empty_leaves_an_existing_site_alone(home_page):
 
 def test_demo_images_are_generated_locally_with_alt_text():
     run("load_demo_content")
-    images = Image.objects.filter(title__in=[spec["title"] for spec in demo_content.IMAGES.values()])
-    assert images.count() == len(demo_content.IMAGES) == 3
+    specs = demo_data()["images"]
+    images = Image.objects.filter(title__in=[spec["title"] for spec in specs.values()])
+    assert images.count() == len(specs) == 3
     for image in images:
         assert image.description
         assert image.width >= 1200

@@ -1,10 +1,9 @@
 import pytest
 from django.core import mail
 
+from practice.demo.loader import demo_content_load, scheduling_page_load
 from practice.models import PracticeDetails
-from practice.services import demo_content_load
 from scheduling.models import AppointmentRequest, SchedulingPage, Status
-from scheduling.wagtail_hooks import load_scheduling_demo_content
 
 pytestmark = pytest.mark.django_db
 
@@ -188,18 +187,18 @@ def test_only_one_scheduling_page_under_the_home_page(scheduling_page, home_page
 
 
 def test_demo_content_creates_the_page_and_sets_the_booking_page(home_page, practice_details):
-    created = load_scheduling_demo_content(home=home_page)
+    created = scheduling_page_load(home=home_page)
     page = SchedulingPage.objects.get()
     assert page.slug == "schedule" and page.live
     assert created == [f"page “{page.title}”", "booking page in practice details"]
     assert PracticeDetails.for_site(home_page.get_site()).booking_page_id == page.pk
-    assert load_scheduling_demo_content(home=home_page) == []
+    assert scheduling_page_load(home=home_page) == []
 
 
 def test_demo_content_keeps_a_booking_page_chosen_by_the_clinician(home_page, practice_details):
     practice_details.booking_page = home_page
     practice_details.save()
-    load_scheduling_demo_content(home=home_page)
+    scheduling_page_load(home=home_page)
     assert PracticeDetails.for_site(home_page.get_site()).booking_page_id == home_page.pk
 
 

@@ -2,11 +2,11 @@
 
 from django.core.management.base import BaseCommand
 
-from practice import services
+from practice.demo import loader
 
 
 class Command(BaseCommand):
-    help = "Create the demo site (home, About, Services, Fees, FAQ, policies, practice details)."
+    help = "Create the demo site (home, practice pages and details, articles, scheduling page) from practice/demo/."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -16,10 +16,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, if_empty=False, **options):
-        if if_empty and services.site_has_content():
+        if if_empty and loader.site_has_content():
             self.stdout.write("The site has content already; demo content not loaded.")
             return
-        result = services.demo_content_load()
+        result = loader.demo_content_load()
         if result.changed:
             self.stdout.write(self.style.SUCCESS("Demo content loaded: " + ", ".join(result.created) + "."))
         else:

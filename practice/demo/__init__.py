@@ -1,0 +1,1 @@
+"""The demo site: its content as data files here, built by `loader.demo_content_load` (`load_demo_content`)."""
