@@ -14,7 +14,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("practice", "blog", "newsletter", "scheduling")
 # practice owns what every app shares and imports none of them; a module allowed to is listed here, with why.
-PRACTICE_MAY_IMPORT: dict[str, set[str]] = {}
+PRACTICE_MAY_IMPORT: dict[str, set[str]] = {
+    # The demo content builds the whole site (articles and their author, the scheduling page) from data files.
+    "practice.demo.loader": {"blog", "scheduling"},
+}
 KNOWN_CYCLES = {
     # SchedulingPage's routes import the views lazily (issue 13, item 3).
     frozenset({"scheduling.models", "scheduling.views", "scheduling.forms"}),
