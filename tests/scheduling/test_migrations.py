@@ -11,7 +11,7 @@ from django.utils import timezone
 BEFORE = [("scheduling", "0001_initial")]
 NULLABLE = [("scheduling", "0003_appointmentrequest_calendar_fields")]
 UNIQUE = [("scheduling", "0005_calendar_uid_unique")]
-OUTBOX = [("scheduling", "0006_outbox")]
+OUTBOX = [("scheduling", "0007_outbox_states")]
 
 
 REQUEST_FIELDS = {
