@@ -96,3 +96,20 @@ def test_no_new_import_cycles_inside_an_app(app):
     known = {cycle for cycle in KNOWN_CYCLES if next(iter(cycle)).split(".")[0] == app}
     assert cycles - known == set(), f"new import cycles in {app}: {[sorted(c) for c in cycles - known]}"
     assert known - cycles == set(), f"gone, remove from KNOWN_CYCLES: {[sorted(c) for c in known - cycles]}"
+
+
+def test_the_apps_point_one_way():
+    """blog → newsletter → practice, scheduling → practice; nothing points back (practice's demo loader aside)."""
+    edges = {
+        (module.split(".")[0], name.split(".")[0])
+        for module, imported in _graph().items()
+        if module not in PRACTICE_MAY_IMPORT
+        for name in imported
+    }
+    cross_app = {(source, target) for source, target in edges if source != target}
+    assert cross_app == {
+        ("blog", "newsletter"),
+        ("blog", "practice"),
+        ("newsletter", "practice"),
+        ("scheduling", "practice"),
+    }
