@@ -110,7 +110,7 @@ class Delivery(OutboxMessage):
     mailing = models.ForeignKey(Mailing, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries")
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
 
-    class Meta:
+    class Meta(OutboxMessage.Meta):
         verbose_name_plural = "deliveries"
         constraints = [
             # NULL mailings (confirmation requests) are distinct, so one per (mailing, subscriber) only.
@@ -120,10 +120,6 @@ class Delivery(OutboxMessage):
                 | Q(kind=DeliveryKind.CONFIRMATION, mailing__isnull=True),
                 name="newsletter_delivery_kind_matches_mailing",
             ),
-        ]
-        indexes = [
-            models.Index(fields=["state", "next_try_at"], name="newsletter_delivery_due_idx"),
-            models.Index(fields=["claim"], name="newsletter_delivery_claim_idx"),
         ]
 
     def __str__(self):

@@ -11,10 +11,9 @@ from django.core import signing
 
 from practice.phone import phone_e164
 
-# Controls (C0, DEL, C1), invisible format characters (bidi overrides, zero-width joiners) and the Unicode
-# line and paragraph separators. A multi-line answer may still hold tabs and line breaks.
+# Controls (C0, DEL, C1: line breaks and tabs too), invisible format characters (bidi overrides, zero-width
+# joiners) and the Unicode line and paragraph separators. A multi-line answer may still hold tabs and line breaks.
 _REFUSED_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}
-_LINE_BREAKS = set("\r\n\x85\u2028\u2029")
 _MULTI_LINE_ALLOWED = set("\t\r\n")
 
 
@@ -46,7 +45,7 @@ class SingleLineField(forms.CharField):
 
     def validate(self, value):
         super().validate(value)
-        if value and (has_control_characters(value) or _LINE_BREAKS & set(value)):
+        if value and has_control_characters(value):
             message = self.error_messages.get(
                 "control_characters", f"{self.label} must be on one line, without special characters"
             )

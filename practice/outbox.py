@@ -75,6 +75,11 @@ class OutboxMessage(models.Model):
 
     class Meta:
         abstract = True
+        # What the claim and the resume job look rows up by; a subclass's Meta inherits from this one.
+        indexes = [
+            models.Index(fields=["state", "next_try_at"], name="%(app_label)s_delivery_due_idx"),
+            models.Index(fields=["claim"], name="%(app_label)s_delivery_claim_idx"),
+        ]
 
 
 class Outbox(ABC):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from practice.email import site_hostname
+from scheduling.models import SessionFormat
 
 ONLINE_LOCATION = "Online — the video link will be sent separately"
 # RFC 5546 methods. A confirmation is PUBLISH, not REQUEST: REQUEST invites ATTENDEEs to answer (Accept /
@@ -44,8 +45,6 @@ def appointment_ics(*, appointment_request, details, method: str = PUBLISH) -> b
     """The confirmation's file (PUBLISH, the appointment as now scheduled) or the cancellation's (CANCEL, the
     appointment as last confirmed, STATUS:CANCELLED). Both carry the request's UID and current SEQUENCE, which
     the triage service raises on every change after a confirmation went out, so each file supersedes the last."""
-    from scheduling.models import SessionFormat
-
     cancel = method == CANCEL
     starts_at = appointment_request.confirmed_for if cancel else appointment_request.scheduled_for
     if starts_at is None:

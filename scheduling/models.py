@@ -181,13 +181,9 @@ class NotificationDelivery(OutboxMessage):
     appointment_request = models.ForeignKey(AppointmentRequest, on_delete=models.CASCADE, related_name="deliveries")
     kind = models.CharField(max_length=30, choices=NotificationKind.choices)
 
-    class Meta:
+    class Meta(OutboxMessage.Meta):
         verbose_name = "notification delivery"
         verbose_name_plural = "notification deliveries"
-        indexes = [
-            models.Index(fields=["state", "next_try_at"], name="scheduling_delivery_due_idx"),
-            models.Index(fields=["claim"], name="scheduling_delivery_claim_idx"),
-        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} for request #{self.appointment_request_id}"

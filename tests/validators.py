@@ -29,7 +29,7 @@ from practice.email import site_hostname
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_VNU_JAR = ROOT / ".ci" / "tools" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 # Paths the browser tests visit that are not public pages: the admin is Wagtail's own markup.
-NOT_PUBLIC = ("/admin/", "/django-admin/", "/media/", "/static/")
+NOT_PUBLIC = ("/admin/", "/media/", "/static/")
 
 
 def vnu_command() -> list[str] | None:
@@ -61,6 +61,8 @@ class HtmlCapture:
     def __init__(self) -> None:
         self.directory = Path(tempfile.mkdtemp(prefix="html-capture-"))
         self.sources: dict[str, str] = {}
+        # Set by the browser tests' fixture: then pages must have been kept, or the capture itself broke.
+        self.pages_expected = False
 
     def add(self, html: str, source: str) -> None:
         name = hashlib.sha256(html.encode()).hexdigest()[:20] + ".html"
@@ -71,9 +73,12 @@ class HtmlCapture:
     def __len__(self) -> int:
         return len(self.sources)
 
+    @property
+    def pages(self) -> int:
+        return sum(not source.startswith("email ") for source in self.sources.values())
+
     def summary(self) -> str:
-        emails = sum(source.startswith("email ") for source in self.sources.values())
-        return f"{len(self) - emails} pages and form states, {emails} emails"
+        return f"{self.pages} pages and form states, {len(self) - self.pages} emails"
 
     def report(self, errors: list[dict]) -> str:
         lines = []
@@ -145,7 +150,7 @@ def check_email(message: EmailMessage, source: str) -> None:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Run the Nu HTML Checker once over every page and email HTML the session kept; an error fails the run."""
-    if not len(HTML):
+    if not len(HTML) and not HTML.pages_expected:
         return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
 
@@ -153,6 +158,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         if reporter is not None:
             reporter.write_line(text)
 
+    if HTML.pages_expected and not HTML.pages:
+        say("FAILED Nu HTML Checker: the browser tests ran but kept no page for it (tests/e2e/conftest.py)")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
     if vnu_command() is None:
         if os.environ.get("VALIDATORS_REQUIRED") == "1":
             say(f"Nu HTML Checker: vnu.jar ({DEFAULT_VNU_JAR}) or Java is missing, and VALIDATORS_REQUIRED=1")

@@ -227,6 +227,7 @@ def _public_html_kept(request: pytest.FixtureRequest) -> None:
     if "page" not in request.fixturenames:
         return
     page = request.getfixturevalue("page")
+    HTML.pages_expected = True
 
     def keep(response) -> None:
         content_type = response.headers.get("content-type", "")

@@ -3,22 +3,15 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from tests.migrating import migrate
 
 BEFORE = [("newsletter", "0001_initial")]
 OUTBOX = [("newsletter", "0003_outbox")]
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-# The data other tests rely on (the staff groups from the migrations) comes back afterwards.
+# The data other tests rely on (what migrate leaves: the Wagtail tree, the staff groups) comes back afterwards.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_deliveries_move_into_the_outbox_states_and_back():
     apps = migrate(BEFORE)

@@ -4,9 +4,9 @@ move into the shared outbox's states, and both can be undone."""
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from tests.migrating import migrate
 
 BEFORE = [("scheduling", "0001_initial")]
 NULLABLE = [("scheduling", "0003_appointmentrequest_calendar_fields")]
@@ -27,14 +27,7 @@ REQUEST_FIELDS = {
 }
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-# The data other tests rely on (the staff groups from the migrations) comes back afterwards.
+# The data other tests rely on (what migrate leaves: the Wagtail tree, the staff groups) comes back afterwards.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_requests_stored_before_the_calendar_uid_each_get_a_distinct_one_and_it_migrates_back():
     apps = migrate(NULLABLE)
