@@ -447,7 +447,7 @@ import json
 from urllib.parse import urlsplit
 from wagtail.models import Site
 from blog.models import ArticleIndexPage, ArticlePage
-from scheduling.models import SchedulingPage
+from scheduling.models.page import SchedulingPage
 
 def path(page):
     return urlsplit(page.get_url()).path

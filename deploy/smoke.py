@@ -106,7 +106,7 @@ def check_schedule(client: ProxyClient, env: dict, path: str, mail: localsite.SM
     expect_status(client.get(thanks), 200, f"GET {thanks} (thank-you page)")
     stored = localsite.shell(
         env,
-        "import json\nfrom scheduling.models import AppointmentRequest\n"
+        "import json\nfrom scheduling.models.appointments import AppointmentRequest\n"
         f"print(json.dumps(AppointmentRequest.objects.not_spam().filter(email={email!r}).count()))",
     )
     expect(stored == 1, f"the appointment request was not stored as a genuine request (found {stored})")

@@ -22,7 +22,6 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("", include("blog.urls")),
     path("", include("newsletter.urls")),
-    path("", include("scheduling.urls")),
 ]
 
 if settings.MEDIA_SERVE:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from practice.email import site_hostname
-from scheduling.models import SessionFormat
+from scheduling.models.appointments import SessionFormat
 
 ONLINE_LOCATION = "Online — the video link will be sent separately"
 # RFC 5546 methods. A confirmation is PUBLISH, not REQUEST: REQUEST invites ATTENDEEs to answer (Accept /

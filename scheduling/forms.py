@@ -14,7 +14,7 @@ from practice.forms import (
     choice_errors,
     text_errors,
 )
-from scheduling.models import (
+from scheduling.models.appointments import (
     DAY_PARTS,
     TIME_SLOTS,
     WEEKDAYS,

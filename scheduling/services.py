@@ -22,7 +22,7 @@ from practice.email import automatic_message
 from practice.models import PracticeDetails
 from practice.outbox import Outbox, outbox_claim, outbox_enqueue, outbox_send_claimed
 from scheduling import calendar
-from scheduling.models import (
+from scheduling.models.appointments import (
     AppointmentRequest,
     NotificationDelivery,
     NotificationKind,

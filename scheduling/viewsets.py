@@ -25,7 +25,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from practice.admin_views import GuardedExportIndexView, ReadableInspectView
 from scheduling import services
-from scheduling.models import AppointmentRequest, SessionFormat, Status
+from scheduling.models.appointments import AppointmentRequest, SessionFormat, Status
 
 permission_policy = ModelPermissionPolicy(AppointmentRequest)
 

@@ -10,7 +10,7 @@ from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.log_actions import LogFormatter
 
-from scheduling.models import AppointmentRequest
+from scheduling.models.appointments import AppointmentRequest
 from scheduling.viewsets import appointment_request_viewset, permission_policy
 
 FIELD_LABELS = {"status": "Status", "assigned_to": "Assigned to", "scheduled_for": "Scheduled for"}

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from blog.models import Person
 from newsletter.models import Mailing, Subscriber
-from scheduling.models import AppointmentRequest, Status
+from scheduling.models.appointments import AppointmentRequest, Status
 from tests.newsletter.factories import MailingFactory, SubscriberFactory
 from tests.scheduling.factories import AppointmentRequestFactory, UserFactory
 

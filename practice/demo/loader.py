@@ -28,7 +28,7 @@ from blog.importers import parse_txt
 from blog.models import ArticleIndexPage, ArticlePage, Person
 from practice.models import HomePage, PracticeDetails, StandardPage
 from practice.services import site_address_from_url
-from scheduling.models import SchedulingPage
+from scheduling.models.page import SchedulingPage
 
 DATA_DIR = Path(__file__).resolve().parent
 

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from playwright.sync_api import Page, expect
 
-from scheduling.models import AppointmentRequest, NotificationKind, Status
+from scheduling.models.appointments import AppointmentRequest, NotificationKind, Status
 from tests.e2e.browsing import visit
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -13,7 +13,7 @@ from practice import outbox
 from practice.demo.loader import demo_data
 from practice.models import HomePage, PracticeDetails, StandardPage
 from practice.outbox import OutboxState
-from scheduling.models import NotificationDelivery, NotificationKind
+from scheduling.models.appointments import NotificationDelivery, NotificationKind
 from tests.newsletter.factories import SubscriberFactory
 from tests.scheduling.factories import AppointmentRequestFactory
 

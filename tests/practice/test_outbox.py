@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from practice import outbox
 from practice.outbox import OutboxState
-from scheduling.models import NotificationDelivery, NotificationKind
+from scheduling.models.appointments import NotificationDelivery, NotificationKind
 from scheduling.services import NOTIFICATION_OUTBOX
 from tests.scheduling.factories import AppointmentRequestFactory
 

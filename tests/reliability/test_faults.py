@@ -23,7 +23,7 @@ from newsletter import services as newsletter_services
 from newsletter.models import Delivery, DeliveryKind, Subscriber, SubscriberStatus
 from practice.outbox import OutboxState, outbox_resume
 from scheduling.forms import timing_token_make
-from scheduling.models import AppointmentRequest, NotificationDelivery
+from scheduling.models.appointments import AppointmentRequest, NotificationDelivery
 from tests.reliability import infra
 from tests.scheduling.factories import SchedulingPageFactory
 

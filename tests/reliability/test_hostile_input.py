@@ -19,7 +19,7 @@ from newsletter import tokens as newsletter_tokens
 from newsletter.forms import STARTED_SALT
 from newsletter.models import Delivery, Subscriber, SubscriberStatus
 from scheduling.forms import TIMING_SALT
-from scheduling.models import AppointmentRequest, NotificationDelivery
+from scheduling.models.appointments import AppointmentRequest, NotificationDelivery
 from tests.newsletter.factories import SubscriberFactory
 from tests.reliability.hostile import (
     EMAILS_THAT_LOOK_FINE,

@@ -3,15 +3,15 @@ import wagtail_factories
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from scheduling.models import (
+from scheduling.models.appointments import (
     AppointmentRequest,
     ClientType,
     ContactMethod,
     Payment,
-    SchedulingPage,
     SessionFormat,
     SessionsFor,
 )
+from scheduling.models.page import SchedulingPage
 
 # Everything the appointment request form needs (but its signed time-to-submit field), valid.
 VALID_APPOINTMENT = {

@@ -10,7 +10,7 @@ from django.utils import timezone
 from icalendar import Calendar
 from wagtail.models import ModelLogEntry
 
-from scheduling.models import AppointmentRequest, SessionFormat, Status
+from scheduling.models.appointments import AppointmentRequest, SessionFormat, Status
 from tests.admin_html import inspect_fields, panel_rows
 from tests.permissions import ROLES, assert_admin_access, matrix_rows
 from tests.scheduling.factories import AppointmentRequestFactory

@@ -13,7 +13,7 @@ from icalendar import Calendar
 from practice import outbox
 from practice.outbox import OutboxState
 from scheduling import services
-from scheduling.models import NotificationDelivery, NotificationKind, Status
+from scheduling.models.appointments import NotificationDelivery, NotificationKind, Status
 from tests.scheduling.factories import AppointmentRequestFactory
 
 

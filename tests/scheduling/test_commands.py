@@ -7,7 +7,7 @@ from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
-from scheduling.models import AppointmentRequest, NotificationDelivery, NotificationKind, Status
+from scheduling.models.appointments import AppointmentRequest, NotificationDelivery, NotificationKind, Status
 from tests.scheduling.factories import AppointmentRequestFactory
 
 pytestmark = pytest.mark.django_db

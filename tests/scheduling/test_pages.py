@@ -3,7 +3,8 @@ from django.core import mail
 
 from practice.demo.loader import demo_content_load, scheduling_page_load
 from practice.models import PracticeDetails
-from scheduling.models import AppointmentRequest, SchedulingPage, Status
+from scheduling.models.appointments import AppointmentRequest, Status
+from scheduling.models.page import SchedulingPage
 
 pytestmark = pytest.mark.django_db
 
@@ -172,11 +173,9 @@ def test_other_methods_are_not_allowed(client, scheduling_page):
 
 
 def test_error_reports_never_carry_the_posted_answers(rf, scheduling_page, valid_post):
-    from scheduling import views
-
     request = rf.post("/schedule/", valid_post)
     request._dont_enforce_csrf_checks = True
-    views.request_form(request, page=scheduling_page)
+    scheduling_page.request_form(request)
     assert request.sensitive_post_parameters == "__ALL__"
 
 

@@ -11,7 +11,7 @@ from practice import outbox
 from practice.outbox import OutboxState
 from scheduling import services
 from scheduling.forms import AppointmentRequestForm
-from scheduling.models import AppointmentRequest, NotificationDelivery, NotificationKind, Status
+from scheduling.models.appointments import AppointmentRequest, NotificationDelivery, NotificationKind, Status
 from tests.scheduling.factories import AppointmentRequestFactory
 
 

@@ -1,4 +1,4 @@
-"""Appointment requests, the page that takes them, and the notifications they cause."""
+"""Appointment requests and the notifications they cause."""
 
 import uuid
 from datetime import timedelta
@@ -6,14 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
-from wagtail.admin.panels import FieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.fields import RichTextField
-from wagtail.models import Page
-from wagtail.search import index
 
-from practice.blocks import RICH_TEXT_FEATURES
 from practice.outbox import OutboxMessage
 
 WEEKDAYS = [
@@ -187,48 +180,3 @@ class NotificationDelivery(OutboxMessage):
 
     def __str__(self):
         return f"{self.get_kind_display()} for request #{self.appointment_request_id}"
-
-
-class SchedulingPage(RoutablePageMixin, Page):
-    intro = RichTextField(features=RICH_TEXT_FEATURES, blank=True, help_text="Shown above the form.")
-    what_happens_next = RichTextField(
-        features=RICH_TEXT_FEATURES, blank=True, help_text="Shown beside the form and on the thank-you page."
-    )
-    privacy_note = RichTextField(
-        features=RICH_TEXT_FEATURES,
-        blank=True,
-        help_text="How the request is stored and for how long; shown just before the send button.",
-    )
-
-    content_panels = [
-        *Page.content_panels,
-        FieldPanel("intro"),
-        FieldPanel("what_happens_next"),
-        FieldPanel("privacy_note"),
-    ]
-    search_fields = [*Page.search_fields, index.SearchField("intro")]
-
-    parent_page_types = ["practice.HomePage"]
-    subpage_types = []
-    max_count = 1
-
-    class Meta:
-        verbose_name = "scheduling page"
-
-    def serve(self, request, *args, **kwargs):
-        response = super().serve(request, *args, **kwargs)
-        # What a visitor types must never sit in a shared or browser cache.
-        patch_cache_control(response, private=True, no_store=True)
-        return response
-
-    @path("")
-    def request_form(self, request):
-        from scheduling import views
-
-        return views.request_form(request, page=self)
-
-    @path("thank-you/", name="request_sent")
-    def request_sent(self, request):
-        from scheduling import views
-
-        return views.request_sent(request, page=self)

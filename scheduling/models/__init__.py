@@ -1,0 +1,10 @@
+"""The scheduling app's models, in two modules so that they import one way.
+
+`appointments` holds the data (requests, their choices, their notification
+deliveries) and imports nothing else of this app. `page` holds the scheduling
+page, whose routes take requests through `scheduling.forms` and
+`scheduling.services`, which build on `appointments`. Import each name from
+its module; this package only loads both, so Django registers every model.
+"""
+
+from scheduling.models import appointments, page  # noqa: F401

@@ -1,0 +1,91 @@
+"""The scheduling page: its routes show the request form, take it, and thank the visitor."""
+
+from django.conf import settings
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.cache import patch_cache_control
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_safe
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+from practice.blocks import RICH_TEXT_FEATURES
+from practice.models import PracticeDetails
+from practice.rate_limit import rate_limit_exceeded
+from scheduling.forms import AppointmentRequestForm, timing_token_make
+from scheduling.services import appointment_request_submit
+
+
+class SchedulingPage(RoutablePageMixin, Page):
+    intro = RichTextField(features=RICH_TEXT_FEATURES, blank=True, help_text="Shown above the form.")
+    what_happens_next = RichTextField(
+        features=RICH_TEXT_FEATURES, blank=True, help_text="Shown beside the form and on the thank-you page."
+    )
+    privacy_note = RichTextField(
+        features=RICH_TEXT_FEATURES,
+        blank=True,
+        help_text="How the request is stored and for how long; shown just before the send button.",
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("what_happens_next"),
+        FieldPanel("privacy_note"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+
+    parent_page_types = ["practice.HomePage"]
+    subpage_types = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = "scheduling page"
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        # What a visitor types must never sit in a shared or browser cache.
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    @path("")
+    @method_decorator(require_http_methods(["GET", "HEAD", "POST"]))
+    @method_decorator(sensitive_post_parameters())
+    def request_form(self, request):
+        details = PracticeDetails.for_request(request)
+        status = 200
+        rate_limited = False
+        if request.method == "POST":
+            form = AppointmentRequestForm(request.POST, clinician_name=details.clinician_name)
+            if form.is_valid():
+                if rate_limit_exceeded(
+                    request=request,
+                    scope="appointment-request",
+                    limit=settings.APPOINTMENT_RATE_LIMIT,
+                    window_seconds=settings.APPOINTMENT_RATE_WINDOW_SECONDS,
+                ):
+                    rate_limited = True
+                    status = 429
+                else:
+                    appointment_request_submit(data=form.cleaned_data, spam=form.looks_like_spam)
+                    return redirect(self.get_url(request) + self.reverse_subpage("request_sent"))
+        else:
+            form = AppointmentRequestForm(
+                initial={"started": timing_token_make()}, clinician_name=details.clinician_name
+            )
+        context = {
+            **self.get_context(request),
+            "form": form,
+            "error_summary": form.error_summary(),
+            "rate_limited": rate_limited,
+        }
+        return TemplateResponse(request, self.get_template(request), context, status=status)
+
+    @path("thank-you/", name="request_sent")
+    @method_decorator(require_safe)
+    def request_sent(self, request):
+        return TemplateResponse(request, "scheduling/request_sent.html", self.get_context(request))

@@ -1,5 +1,0 @@
-"""URLs of the scheduling app, mounted at the site root by practice/urls.py."""
-
-app_name = "scheduling"
-
-urlpatterns = []
