@@ -112,7 +112,12 @@ class SubmitTiming:
     """
 
     def __init__(self, salt: str):
-        self.signer = signing.TimestampSigner(salt=salt)
+        self.salt = salt
+
+    @property
+    def signer(self) -> signing.TimestampSigner:
+        # Made when used, not at import: models import the forms, and settings may not be complete then.
+        return signing.TimestampSigner(salt=self.salt)
 
     def token(self) -> str:
         return self.signer.sign(str(int(time.time())))
