@@ -1,4 +1,4 @@
-"""Django's Redis cache, degraded to "no cache" while Redis is unreachable.
+"""Django's Redis cache, degraded to "no cache" while Redis is unreachable, and the page cache built on it.
 
 Wagtail keeps routing data (the sites' root paths) in the default cache and
 reads it on every page, so a cache that raises would turn a Redis outage into a
@@ -6,20 +6,18 @@ site-wide outage. Reads become misses and writes are dropped instead. `incr`
 still raises: the rate limiter must know it counted nothing (it fails open and
 says so), and clearing still raises so the page cache can log it.
 
-`PageCache`, the `pages` alias, adds a copy in each process of what it read,
-valid while the cache's generation is unchanged (see the class).
+Only Django's public cache API is used: `ResilientRedisCache` overrides the
+backend's public methods, and `PageCache` is a cache made of two caches.
 """
 
 import logging
-import threading
+import time
 import uuid
-from collections import OrderedDict
-from contextlib import contextmanager
-from contextvars import ContextVar
 from time import monotonic
 
-from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -39,180 +37,52 @@ def _unavailable(operation: str) -> None:
         logger.warning("Cache unavailable (Redis unreachable during %s): serving without it.", operation)
 
 
-class ReusedClientRedisCacheClient(RedisCacheClient):
-    """Django's Redis cache client, keeping one `redis.Redis` per connection pool.
-
-    Django builds a new `redis.Redis` around the pool for every cache operation;
-    with redis-py 8 that costs more than the round trip to Redis (the client
-    rebuilds its table of response callbacks each time), which doubled the cost
-    of serving a page from the page cache. A `redis.Redis` is safe to share: it
-    takes a connection from the pool for each command.
-    """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}
-
-    def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        if pool not in self._clients:
-            self._clients[pool] = self._client(connection_pool=pool)
-        return self._clients[pool]
-
-
 class ResilientRedisCache(RedisCache):
-    def __init__(self, server, params):
-        super().__init__(server, params)
-        self._class = ReusedClientRedisCacheClient
+    def _or_else(self, outage_result, operation: str, *args):
+        try:
+            return getattr(super(), operation)(*args)
+        except UNAVAILABLE:
+            _unavailable(operation)
+            return outage_result
 
     def get(self, key, default=None, version=None):
-        try:
-            return super().get(key, default, version)
-        except UNAVAILABLE:
-            _unavailable("get")
-            return default
+        return self._or_else(default, "get", key, default, version)
 
     def get_many(self, keys, version=None):
-        try:
-            return super().get_many(keys, version)
-        except UNAVAILABLE:
-            _unavailable("get_many")
-            return {}
+        return self._or_else({}, "get_many", keys, version)
 
     def has_key(self, key, version=None):
-        try:
-            return super().has_key(key, version)
-        except UNAVAILABLE:
-            _unavailable("has_key")
-            return False
+        return self._or_else(False, "has_key", key, version)
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().add(key, value, timeout, version)
-        except UNAVAILABLE:
-            _unavailable("add")
-            return False
+        return self._or_else(False, "add", key, value, timeout, version)
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().set(key, value, timeout, version)
-        except UNAVAILABLE:
-            _unavailable("set")
-            return False
+        return self._or_else(False, "set", key, value, timeout, version)
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().set_many(data, timeout, version)
-        except UNAVAILABLE:
-            _unavailable("set_many")
-            return list(data)
+        return self._or_else(list(data), "set_many", data, timeout, version)
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().touch(key, timeout, version)
-        except UNAVAILABLE:
-            _unavailable("touch")
-            return False
+        return self._or_else(False, "touch", key, timeout, version)
 
     def delete(self, key, version=None):
-        try:
-            return super().delete(key, version)
-        except UNAVAILABLE:
-            _unavailable("delete")
-            return False
+        return self._or_else(False, "delete", key, version)
 
     def delete_many(self, keys, version=None):
-        try:
-            return super().delete_many(keys, version)
-        except UNAVAILABLE:
-            _unavailable("delete_many")
-            return None
+        return self._or_else(None, "delete_many", keys, version)
 
 
-# The generation of the page cache that the current request read (None: read Redis directly).
-_generation: ContextVar[str | None] = ContextVar("page_cache_generation", default=None)
 GENERATION_KEY = "generation"
 
 
-class LocalCopies:
-    """Entries recently read from Redis, kept in this process for one generation of the cache.
-
-    Bounded in bytes (least recently used go first) and by each entry's remaining
-    time to live in Redis. Seeing another generation drops everything.
-    """
-
-    def __init__(self, max_bytes: int):
-        self.max_bytes = max_bytes
-        self._lock = threading.Lock()
-        self._generation = None
-        self._entries: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
-        self._bytes = 0
-
-    def get(self, generation: str, key: str) -> bytes | None:
-        with self._lock:
-            if generation != self._generation or (entry := self._entries.get(key)) is None:
-                return None
-            expires_at, raw = entry
-            if expires_at <= monotonic():
-                self._drop(key)
-                return None
-            self._entries.move_to_end(key)
-            return raw
-
-    def put(self, generation: str, key: str, raw: bytes, expires_at: float) -> None:
-        if len(raw) > self.max_bytes:
-            return
-        with self._lock:
-            if generation != self._generation:
-                self._entries.clear()
-                self._bytes = 0
-                self._generation = generation
-            self._drop(key)
-            self._entries[key] = (expires_at, raw)
-            self._bytes += len(raw)
-            while self._bytes > self.max_bytes:
-                _, (_, evicted) = self._entries.popitem(last=False)
-                self._bytes -= len(evicted)
-
-    def _drop(self, key: str) -> None:
-        if (entry := self._entries.pop(key, None)) is not None:
-            self._bytes -= len(entry[1])
-
-    @property
-    def size_in_bytes(self) -> int:
-        return self._bytes
-
-
-class PageCacheClient(ReusedClientRedisCacheClient):
-    """Reads inside `PageCache.local_reads()` are answered from this process's copies when it can."""
-
-    def __init__(self, servers, *, local_max_bytes: int = 16 * 1024 * 1024, **options):
-        super().__init__(servers, **options)
-        self.local = LocalCopies(local_max_bytes)
-
-    def get(self, key, default):
-        generation = _generation.get()
-        if generation is None:
-            return super().get(key, default)
-        raw = self.local.get(generation, key)
-        if raw is None:
-            # The value and its remaining lifetime in one round trip: a local copy never outlives Redis's.
-            pipeline = self.get_client(key).pipeline(transaction=False)
-            raw, ttl_ms = pipeline.get(key).pttl(key).execute()
-            if raw is None:
-                return default
-            if ttl_ms > 0 or ttl_ms == -1:
-                expires_at = monotonic() + ttl_ms / 1000 if ttl_ms > 0 else float("inf")
-                self.local.put(generation, key, raw, expires_at)
-        return self._serializer.loads(raw)
-
-
-class PageCache(ResilientRedisCache):
-    """The whole-page cache: Redis, shared by every process, plus a copy of what each process read.
+class PageCache(BaseCache):
+    """The whole-page cache: Redis, shared by every process, plus a copy in each process of what it read.
 
     Without the copies, a hit costs two round trips to Redis (the page's list
     of Vary headers, then the page) and the transfer of the page. With them,
-    a process answers from memory for as long as the cache's *generation* is
+    a process answers from memory (Django's LocMemCache, at most
+    `local_max_entries` pages) for as long as the cache's *generation* is
     unchanged: a random token stored in the same Redis database, so clearing
     the cache (every publish) flushes it, and the next reader sets a new one.
 
@@ -221,46 +91,70 @@ class PageCache(ResilientRedisCache):
     host or another, the previous pages may be served for at most that long;
     the process that clears sees it at once. Browsers and a CDN keep a page for
     `max-age` anyway (300 s): a tenth of a second is not a difference a reader
-    can see, and it spares a round trip to Redis on nearly every hit. Redis
-    being unreachable turns the copies off with the rest of the cache.
+    can see, and it spares a round trip to Redis on nearly every hit. Each entry
+    is stored in Redis with the moment it expires, so a copy never outlives it.
+    Redis being unreachable turns the copies off with the rest of the cache.
 
     Only `clear()` reaches other processes' copies: deleting or overwriting one
-    key in Redis does not (nothing here does that; Django's cache middleware
-    only adds pages, and they expire together with their copies).
+    key does not (nothing here does that; Django's cache middleware only adds
+    pages, and they expire together with their copies).
     """
 
     def __init__(self, server, params):
-        super().__init__(server, params)
-        self._class = PageCacheClient
-        self._options = dict(self._options)
-        self.generation_check_seconds = float(self._options.pop("generation_check_seconds", 0.1))
-        self._generation_value: str | None = None
+        super().__init__(params)
+        options = dict(params.get("OPTIONS", {}))
+        self.generation_check_seconds = float(options.pop("generation_check_seconds", 0.1))
+        local_max_entries = int(options.pop("local_max_entries", 500))
+        self.shared = ResilientRedisCache(server, {**params, "OPTIONS": options})
+        self.local = LocMemCache(f"pages-{uuid.uuid4().hex}", {"OPTIONS": {"MAX_ENTRIES": local_max_entries}})
+        self._generation: str | None = None
         self._generation_read_at = float("-inf")
 
     def generation(self) -> str | None:
         now = monotonic()
         if now - self._generation_read_at >= self.generation_check_seconds:
-            self._generation_value = self._read_generation()
-            self._generation_read_at = now
-        return self._generation_value
+            current = self.shared.get(GENERATION_KEY)
+            if current is None:
+                candidate = uuid.uuid4().hex
+                # Another process may set it first (or Redis is unreachable: None, and no local copies).
+                added = self.shared.add(GENERATION_KEY, candidate, timeout=None)
+                current = candidate if added else self.shared.get(GENERATION_KEY)
+            if current != self._generation:
+                self.local.clear()
+            self._generation, self._generation_read_at = current, now
+        return self._generation
 
-    def _read_generation(self) -> str | None:
-        if (current := self.get(GENERATION_KEY)) is not None:
-            return current
-        candidate = uuid.uuid4().hex
-        if self.add(GENERATION_KEY, candidate, timeout=None):
-            return candidate
-        # Another process set it first (or Redis is unreachable: None, no local copies).
-        return self.get(GENERATION_KEY)
+    def get(self, key, default=None, version=None):
+        if self.generation() is None:
+            return default
+        if (copy := self.local.get(key, version=version)) is not None:
+            return copy
+        if (stored := self.shared.get(key, version=version)) is None:
+            return default
+        expires_at, value = stored
+        self.local.set(key, value, None if expires_at is None else expires_at - time.time(), version=version)
+        return value
+
+    def _stored(self, value, timeout):
+        seconds = self.default_timeout if timeout is DEFAULT_TIMEOUT else timeout
+        return (None if seconds is None else time.time() + seconds), value
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self.local.delete(key, version=version)
+        return self.shared.set(key, self._stored(value, timeout), timeout, version)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self.shared.add(key, self._stored(value, timeout), timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        # The stored expiry stays: a local copy may then end before the entry in Redis, never after.
+        return self.shared.touch(key, timeout, version)
+
+    def delete(self, key, version=None):
+        self.local.delete(key, version=version)
+        return self.shared.delete(key, version)
 
     def clear(self):
         self._generation_read_at = float("-inf")
-        return super().clear()
-
-    @contextmanager
-    def local_reads(self):
-        token = _generation.set(self.generation())
-        try:
-            yield
-        finally:
-            _generation.reset(token)
+        self.local.clear()
+        return self.shared.clear()

@@ -12,7 +12,6 @@ Redis, each process also answers from its own copies of the pages it read
 """
 
 import logging
-from contextlib import nullcontext
 
 from django.conf import settings
 from django.core.cache import caches
@@ -104,9 +103,7 @@ class PageCacheFetchMiddleware(FetchFromCacheMiddleware):
             request._cache_update_cache = False
             return None
         try:
-            # practice.cache.PageCache answers from this process's copies while they are current.
-            with getattr(self.cache, "local_reads", nullcontext)():
-                response = super().process_request(request)
+            response = super().process_request(request)
         except Exception:  # noqa: BLE001 - any cache client error: serve uncached
             logger.warning("Page cache unavailable; serving %s uncached.", request.path)
             request._cache_update_cache = False

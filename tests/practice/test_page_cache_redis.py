@@ -1,12 +1,14 @@
 """The page cache on a real Redis: each process keeps what it read, never past a clear or an expiry."""
 
+import time
+
 import pytest
 import redis
 from django.core.cache import caches
 
 from deploy.localsite import RedisServer
 from practice import cache as practice_cache
-from practice.cache import GENERATION_KEY, LocalCopies, PageCache
+from practice.cache import GENERATION_KEY, PageCache
 from practice.settings.base import redis_caches
 from tests.practice.factories import StandardPageFactory
 
@@ -101,18 +103,26 @@ def test_publishing_here_clears_this_process_copies_too(client, home_page, about
     assert ">Fees</a>" in response.content.decode()
 
 
-def test_a_local_copy_never_outlives_the_entry_in_redis(pages_db, clock):
+def test_a_local_copy_never_outlives_the_entry_in_redis(pages_db, monkeypatch):
     pages = caches["pages"]
     pages.set("entry", "stored", 60)
-    with pages.local_reads():
-        assert pages.get("entry") == "stored"
+    assert pages.get("entry") == "stored"
     pages_db.delete(pages.make_key("entry"))  # Redis no longer has it...
-    with pages.local_reads():
-        assert pages.get("entry") == "stored"  # ...but the local copy is within the entry's lifetime.
+    assert pages.get("entry") == "stored"  # ...but the local copy is within the entry's lifetime.
 
-    clock.advance(61)
-    with pages.local_reads():
-        assert pages.get("entry") is None
+    later = time.time() + 61
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert pages.get("entry") is None
+
+
+def test_writing_an_entry_here_replaces_this_process_copy(pages_db):
+    pages = caches["pages"]
+    pages.set("entry", "first", 60)
+    assert pages.get("entry") == "first"
+    pages.set("entry", "second", 60)
+    assert pages.get("entry") == "second"
+    pages.delete("entry")
+    assert pages.get("entry") is None
 
 
 def test_the_generation_is_shared_and_changes_only_when_cleared(pages_db, redis_server, clock):
@@ -131,42 +141,29 @@ def test_the_generation_is_shared_and_changes_only_when_cleared(pages_db, redis_
     assert here.generation() == other.generation()
 
 
-def test_reads_outside_a_page_lookup_go_to_redis(pages_db):
-    pages = caches["pages"]
-    pages.set("entry", "stored", 60)
-    assert pages.get("entry") == "stored"
-    pages_db.delete(pages.make_key("entry"))
-    assert pages.get("entry") is None
-
-
 def test_with_redis_unreachable_there_is_no_generation_and_nothing_local():
     pages = PageCache(redis_caches("redis://127.0.0.1:1/0")["pages"]["LOCATION"], {"OPTIONS": {"socket_timeout": 0.5}})
     assert pages.generation() is None
-    with pages.local_reads():
-        assert pages.get("entry", "fallback") == "fallback"
+    assert pages.get("entry", "fallback") == "fallback"
+    assert pages.set("entry", "value") is False
 
 
-def test_local_copies_are_bounded_in_bytes_and_drop_the_least_recently_used():
-    copies = LocalCopies(max_bytes=10)
-    forever = float("inf")
-    copies.put("g1", "a", b"aaaa", forever)
-    copies.put("g1", "b", b"bbbb", forever)
-    assert copies.get("g1", "a") == b"aaaa"  # now "b" is the least recently used
-    copies.put("g1", "c", b"cccc", forever)
-    assert copies.get("g1", "b") is None
-    assert copies.get("g1", "a") == b"aaaa"
-    assert copies.get("g1", "c") == b"cccc"
-    assert copies.size_in_bytes == 8
-
-    copies.put("g1", "huge", b"x" * 11, forever)  # larger than the whole budget: never kept
-    assert copies.get("g1", "huge") is None
-    assert copies.size_in_bytes == 8
+def test_local_copies_are_bounded_in_number(pages_db, redis_server):
+    pages = PageCache(redis_caches(redis_server.url)["pages"]["LOCATION"], {"OPTIONS": {"local_max_entries": 10}})
+    for number in range(30):
+        pages.set(f"entry-{number}", number, 60)
+        assert pages.get(f"entry-{number}") == number
+    pages_db.flushdb()  # what is still answered now comes from this process's copies
+    pages._generation_read_at = time.monotonic()  # within the check interval: the copies are current
+    assert 0 < sum(pages.get(f"entry-{number}") is not None for number in range(30)) <= 10
 
 
-def test_local_copies_of_another_generation_are_never_served_and_are_dropped():
-    copies = LocalCopies(max_bytes=100)
-    copies.put("g1", "a", b"old", float("inf"))
-    assert copies.get("g2", "a") is None
-    copies.put("g2", "b", b"new", float("inf"))
-    assert copies.get("g1", "a") is None
-    assert copies.size_in_bytes == 3
+def test_local_copies_of_another_generation_are_never_served(pages_db, clock):
+    pages = caches["pages"]
+    pages.set("entry", "old", 60)
+    assert pages.get("entry") == "old"
+    pages_db.flushdb()  # another process clears
+    assert pages.get("entry") == "old"  # within the check interval, the copy is still served
+    clock.advance(pages.generation_check_seconds)
+    assert pages.get("entry") is None
+    assert pages.generation() is not None
