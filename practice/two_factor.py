@@ -28,6 +28,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.deprecation import MiddlewareMixin
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
@@ -53,14 +54,8 @@ _TOTP_CODE = re.compile(r"\d{6}")
 _BACKUP_CODE = re.compile(r"[a-z2-7]{8}")
 
 
-class AdminTwoFactorMiddleware:
+class AdminTwoFactorMiddleware(MiddlewareMixin):
     """Sends a signed-in, unverified staff member to verify (or set up) their second factor."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not request.path.startswith(reverse("wagtailadmin_home")):

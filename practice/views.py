@@ -1,5 +1,7 @@
 """Site-wide views that are not Wagtail pages."""
 
+import dataclasses
+
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
@@ -47,14 +49,7 @@ def healthz(request):
 def readyz(request):
     """Readiness: database, cache and the task backlog (see services.readiness_check)."""
     readiness = services.readiness_check()
-    return JsonResponse(
-        {
-            "status": readiness.status,
-            "checks": readiness.checks,
-            "oldest_waiting_task_seconds": readiness.oldest_waiting_task_seconds,
-        },
-        status=503 if readiness.status == "unavailable" else 200,
-    )
+    return JsonResponse(dataclasses.asdict(readiness), status=503 if readiness.status == "unavailable" else 200)
 
 
 def media(request, path):

@@ -10,7 +10,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +19,7 @@ from wagtail.models import ModelLogEntry, Site
 
 from practice.email import automatic_message
 from practice.models import PracticeDetails
-from practice.outbox import Outbox, outbox_claim, outbox_enqueue, outbox_send_claimed
+from practice.outbox import Outbox, outbox_enqueue
 from scheduling import calendar
 from scheduling.models.appointments import (
     AppointmentRequest,
@@ -211,16 +210,6 @@ class NotificationOutbox(Outbox):
 
 
 NOTIFICATION_OUTBOX = NotificationOutbox()
-
-
-def notification_delivery_attempt(*, delivery_id: int) -> str:
-    """Try one pending notification now (the task queue's first try); a failure is retried by the outbox's
-    policy. Returns the state it ended in, or "skipped" if it was no longer pending."""
-    rows = outbox_claim(outbox=NOTIFICATION_OUTBOX, where=Q(pk=delivery_id), due_only=False)
-    if not rows:
-        return "skipped"  # Sent already, given up, or purged with its request.
-    outcomes = outbox_send_claimed(outbox=NOTIFICATION_OUTBOX, rows=rows)
-    return next(iter(outcomes))
 
 
 def _log_value(value) -> str | None:

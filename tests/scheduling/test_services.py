@@ -162,6 +162,13 @@ def test_email_outage_keeps_the_request_and_schedules_a_retry(
     assert len(mail.outbox) == 2
 
 
+def first_try(delivery: NotificationDelivery) -> str:
+    """The task queue's first try of one notification, as `outbox_enqueue` asks for it; the state it ended in."""
+    outcomes = outbox.outbox_deliver.call(NotificationDelivery._meta.label, {"pk": delivery.pk}, due_only=False)
+    (state,) = outcomes
+    return state
+
+
 def test_failed_attempts_back_off_exponentially_and_give_up_eventually(practice_details):
     appointment_request = AppointmentRequestFactory()
     delivery = NotificationDelivery.objects.create(
@@ -171,10 +178,10 @@ def test_failed_attempts_back_off_exponentially_and_give_up_eventually(practice_
     with mock.patch.object(locmem.EmailBackend, "send_messages", side_effect=OSError("network unreachable")):
         for _ in range(outbox.MAX_ATTEMPTS - 1):
             before = timezone.now()
-            assert services.notification_delivery_attempt(delivery_id=delivery.pk) == OutboxState.PENDING
+            assert first_try(delivery) == OutboxState.PENDING
             delivery.refresh_from_db()
             gaps.append(delivery.next_try_at - before)
-        assert services.notification_delivery_attempt(delivery_id=delivery.pk) == OutboxState.FAILED
+        assert first_try(delivery) == OutboxState.FAILED
     assert gaps[1] > gaps[0] and gaps[2] > gaps[1]
     assert max(gaps) <= outbox.MAX_BACKOFF + timedelta(seconds=1)
     delivery.refresh_from_db()
@@ -200,7 +207,7 @@ def test_alert_without_a_front_desk_address_waits_for_one(practice_details):
         kind=NotificationKind.FRONT_DESK_ALERT,
         next_try_at=timezone.now(),
     )
-    assert services.notification_delivery_attempt(delivery_id=delivery.pk) == OutboxState.PENDING
+    assert first_try(delivery) == OutboxState.PENDING
     delivery.refresh_from_db()
     assert delivery.last_error == "ValueError"
 
@@ -212,5 +219,5 @@ def test_acknowledgement_is_cancelled_if_the_request_is_marked_spam_first(practi
         kind=NotificationKind.CLIENT_ACKNOWLEDGEMENT,
         next_try_at=timezone.now(),
     )
-    assert services.notification_delivery_attempt(delivery_id=delivery.pk) == OutboxState.CANCELLED
+    assert first_try(delivery) == OutboxState.CANCELLED
     assert mail.outbox == []
