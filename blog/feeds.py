@@ -73,7 +73,7 @@ class ArticleRssFeed(Feed):
         return self.index_page.intro or self.index_page.title
 
     def items(self):
-        return self.index_page.articles().for_cards()[:FEED_ITEMS]
+        return self.index_page.articles().for_cards().select_related("author").prefetch_related("tags")[:FEED_ITEMS]
 
     def item_title(self, item):
         return item.title

@@ -4,19 +4,17 @@ from datetime import date, datetime, time
 
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import Tag, TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
-from wagtail.images import get_image_model
 from wagtail.models import Page, PageManager
-from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from blog import reading
@@ -24,6 +22,7 @@ from blog.blocks import ArticleStreamBlock
 from blog.feeds import ArticleAtomFeed, ArticleRssFeed
 from newsletter.messages import mailing_render_preview
 from practice.blocks import BodyHeading, anchors_by_block_id
+from practice.models import PublicPageManager, PublicPageQuerySet
 
 ARTICLES_PER_PAGE = 10
 RELATED_ARTICLES = 3
@@ -81,7 +80,7 @@ class ArticlePageTag(TaggedItemBase):
     content_object = ParentalKey("blog.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class ArticlePageQuerySet(PageQuerySet):
+class ArticlePageQuerySet(PublicPageQuerySet):
     def published(self) -> "ArticlePageQuerySet":
         """What readers may see: live, public, newest first."""
         return self.live().public().order_by("-display_date", "-first_published_at", "-pk")
@@ -90,11 +89,8 @@ class ArticlePageQuerySet(PageQuerySet):
         return self.filter(tags__slug=slug)
 
     def for_cards(self) -> "ArticlePageQuerySet":
-        """Everything a card shows (image and its renditions, tags) in a fixed number of queries."""
-        return self.select_related("author").prefetch_related(
-            Prefetch("hero_image", queryset=get_image_model().objects.prefetch_renditions()),
-            "tags",
-        )
+        """Everything a card shows (the image and its renditions) in a fixed number of queries."""
+        return self.select_related("hero_image").prefetch_related("hero_image__renditions")
 
 
 ArticlePageManager = PageManager.from_queryset(ArticlePageQuerySet)
@@ -102,6 +98,8 @@ ArticlePageManager = PageManager.from_queryset(ArticlePageQuerySet)
 
 class ArticleIndexPage(RoutablePageMixin, Page):
     intro = models.TextField(max_length=400, blank=True, help_text="A short lead shown under the title.")
+
+    objects = PublicPageManager()
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
@@ -116,6 +114,21 @@ class ArticleIndexPage(RoutablePageMixin, Page):
     def articles(self) -> ArticlePageQuerySet:
         return ArticlePage.objects.child_of(self).published()
 
+    def route(self, request, path_components):
+        """The list and the feeds first (RoutablePageMixin), then an article: in one query, with this page as its
+        known parent. Wagtail's own routing reads the child, then its specific row, then the parent again.
+        (Not `select_related` for the author and images: the joins cost more than the queries they save, and
+        a cached page fragment needs none of them.)"""
+        if path_components and self.live:
+            try:
+                self.resolve_subpage("/" + "/".join(path_components) + "/")
+            except Http404:
+                article = ArticlePage.objects.child_of(self).filter(slug=path_components[0]).first()
+                if article is not None:
+                    article._cached_parent_obj = self  # what Wagtail's routing sets, read by get_parent()
+                    return article.route(request, path_components[1:])
+        return super().route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         articles = self.articles().for_cards()
@@ -128,19 +141,27 @@ class ArticleIndexPage(RoutablePageMixin, Page):
         page_number = request.GET.get("page", "1")
         if not page_number.isdigit() or int(page_number) < 1:
             raise Http404("No such page of articles.")
-        if int(page_number) > paginator.num_pages:
+        page_number = int(page_number)
+        # The first page always exists; only a later one needs the count first (one query).
+        if page_number > 1 and page_number > paginator.num_pages:
             raise Http404("No such page of articles.")
-        articles_page = paginator.page(int(page_number))
         title_prefixes = [f"Articles tagged “{tag.name}”"] if tag else []
-        if articles_page.number > 1:
-            title_prefixes.append(f"Page {articles_page.number}")
+        if page_number > 1:
+            title_prefixes.append(f"Page {page_number}")
         context.update(
             title_prefixes=title_prefixes,
-            articles=articles_page,
+            page_number=page_number,
+            # Read when the list is shown, so a cached list (see the template) reads nothing.
+            articles=SimpleLazyObject(lambda: paginator.page(page_number)),
             paginator=paginator,
             tag=tag,
             tag_slug=tag_slug,
-            page_range=paginator.get_elided_page_range(articles_page.number, on_each_side=1, on_ends=1),
+            # An unknown tag shows the same (empty) list whatever was typed: one cache entry for all of them.
+            list_key=f"{tag.pk if tag else ('unknown' if tag_slug else 'all')}-{page_number}",
+            list_query={"tag": tag.slug} if tag else {},
+            page_range=SimpleLazyObject(
+                lambda: list(paginator.get_elided_page_range(page_number, on_each_side=1, on_ends=1))
+            ),
         )
         return context
 
@@ -305,21 +326,18 @@ class ArticlePage(Page):
         return ArticlePage.objects.sibling_of(self, inclusive=False).published()
 
     def related_articles(self, *, limit: int = RELATED_ARTICLES) -> list["ArticlePage"]:
-        """Articles sharing the most tags first, then the latest; never this one, never twice."""
-        tag_ids = [tag.pk for tag in self.tags.all()]
-        related: list[ArticlePage] = []
-        if tag_ids:
-            related = list(
-                self.siblings()
-                .filter(tags__in=tag_ids)
-                .annotate(shared_tags=Count("tags", distinct=True))
-                .order_by("-shared_tags", "-display_date", "-pk")
-                .for_cards()[:limit]
-            )
-        if len(related) < limit:
-            seen = [page.pk for page in related]
-            related += list(self.siblings().exclude(pk__in=seen).for_cards()[: limit - len(related)])
-        return related
+        """Articles sharing the most tags first, then the latest; never this one, never twice. One query."""
+        shared = Q(tagged_items__tag__in=[tag.pk for tag in self.tag_list])
+        return list(
+            self.siblings()
+            .annotate(shared_tags=Count("tagged_items", filter=shared, distinct=True))
+            .order_by("-shared_tags", "-display_date", "-first_published_at", "-pk")
+            .for_cards()[:limit]
+        )
+
+    @cached_property
+    def tag_list(self) -> list[Tag]:
+        return list(self.tags.all())
 
     def previous_and_next(self) -> tuple["ArticlePage | None", "ArticlePage | None"]:
         """The article published just before this one, and the one just after (by display date)."""
@@ -339,14 +357,3 @@ class ArticlePage(Page):
             for entry in entries:
                 entry["lastmod"] = self.modified_at
         return entries
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        previous_article, next_article = self.previous_and_next()
-        context.update(
-            tags=list(self.tags.all()),
-            related_articles=self.related_articles(),
-            previous_article=previous_article,
-            next_article=next_article,
-        )
-        return context

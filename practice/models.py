@@ -1,15 +1,20 @@
 """The practice's site-wide pages (home, standard pages) and its details setting."""
 
 from django import forms
+from django.conf import settings
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Length, Substr
 from django.utils.functional import cached_property
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PageManager, PageViewRestriction, Site
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from practice.blocks import (
@@ -19,6 +24,7 @@ from practice.blocks import (
     anchors_by_block_id,
     body_headings,
 )
+from practice.page_cache import PAGE_CACHE_ALIAS
 from practice.phone import phone_parse, tel_url, telephone_international
 
 DEFAULT_CRISIS_NOTICE = (
@@ -26,6 +32,25 @@ DEFAULT_CRISIS_NOTICE = (
     "If you are in crisis or thinking about harming yourself, call or text 988 "
     "(Suicide & Crisis Lifeline), call 911, or text HOME to 741741 (Crisis Text Line)."
 )
+
+
+def outside_private_sections() -> Exists:
+    """Wagtail's `PageQuerySet.public()` as part of the query itself.
+
+    Wagtail reads every view restriction in a query of its own each time `public()` is called, to build the
+    condition; menus, feed links, listings and related articles call it on every page. Here the condition is
+    a subquery: no page at or below a restricted page (its path starts with the restricted page's path).
+    """
+    restricted_above = PageViewRestriction.objects.filter(page__path=Substr(OuterRef("path"), 1, Length("page__path")))
+    return ~Exists(restricted_above)
+
+
+class PublicPageQuerySet(PageQuerySet):
+    def public(self):
+        return self.filter(outside_private_sections())
+
+
+PublicPageManager = PageManager.from_queryset(PublicPageQuerySet)
 
 
 class HomePage(Page):
@@ -131,6 +156,9 @@ US_POSTAL_CODE = RegexValidator(r"^\d{5}(-\d{4})?$", "Enter a ZIP code such as 8
 
 @register_setting(icon="home")
 class PracticeDetails(BaseSiteSetting):
+    # Every page's header and footer link these: read with the setting, not one query each.
+    select_related = ["booking_page", "privacy_page", "accessibility_page"]
+
     practice_name = models.CharField(max_length=120, default="Better Lives, Building Tribes")
     clinician_name = models.CharField(
         max_length=120, blank=True, help_text="As shown to visitors, e.g. “Dr. Meaghan”."
@@ -280,6 +308,26 @@ class PracticeDetails(BaseSiteSetting):
     class Meta:
         verbose_name = "practice details"
         verbose_name_plural = "practice details"
+
+    @classmethod
+    def for_request(cls, request):
+        """Wagtail's, but kept between requests with the cached pages: every public page reads the details, and
+        saving them clears that cache (practice.services.model_change_affects_pages). The admin's settings
+        form reads `for_site`, never a copy."""
+        attr_name = cls.get_cache_attr_name()
+        if hasattr(request, attr_name):
+            return getattr(request, attr_name)
+        site = Site.find_for_request(request)
+        if site is None:
+            return super().for_request(request)
+        pages = caches[PAGE_CACHE_ALIAS]
+        key = f"practice-details:{site.pk}"
+        if (details := pages.get(key)) is None:
+            details = cls.for_site(site)
+            pages.set(key, details, settings.CACHE_MIDDLEWARE_SECONDS)
+        details._request = request
+        setattr(request, attr_name, details)
+        return details
 
     def __str__(self):
         return self.practice_name

@@ -17,7 +17,9 @@ from django.conf import settings
 from django.core.cache import caches
 from django.middleware.cache import FetchFromCacheMiddleware, UpdateCacheMiddleware
 from django.utils.cache import get_max_age, has_vary_header, patch_cache_control
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import split_directive_names
+from wagtail.models import Site
 
 logger = logging.getLogger(__name__)
 
@@ -119,3 +121,24 @@ def page_cache_clear() -> None:
         caches[PAGE_CACHE_ALIAS].clear()
     except Exception:  # noqa: BLE001 - a cache that is down holds nothing stale worth failing for
         logger.warning("Page cache unavailable; could not clear it.")
+
+
+def fragments(request) -> dict:
+    """Context for `{% cache fragment_seconds NAME ... fragment_scope using="pages" %}` around the parts of a page
+    that show *other* content: menus, feed links, lists of articles, related articles.
+
+    They live in the page cache's alias, so every change that clears cached pages (publishing, unpublishing,
+    moving or deleting a page; site settings, snippets, images, view restrictions) clears them too, and are
+    kept at most as long as a cached page. They hold nothing about the visitor. A preview (a draft's tags,
+    date or place may differ) neither reads nor stores them: its scope is its own and its timeout zero.
+    """
+    preview = bool(getattr(request, "is_preview", False))
+
+    def scope() -> str:
+        site = Site.find_for_request(request)
+        return f"{site.pk if site else 0}-{'preview' if preview else 'live'}"
+
+    return {
+        "fragment_seconds": 0 if preview else settings.CACHE_MIDDLEWARE_SECONDS,
+        "fragment_scope": SimpleLazyObject(scope),
+    }

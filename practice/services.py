@@ -13,7 +13,8 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.contrib.settings.models import BaseSiteSetting
-from wagtail.models import Page, Site
+from wagtail.images.models import AbstractImage
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.snippets.models import get_snippet_models
 
 from practice.page_cache import page_cache_clear
@@ -114,13 +115,16 @@ def model_change_affects_pages(*, instance, deleted: bool) -> bool:
     """Whether saving or deleting this object can change what public pages show.
 
     Site settings (Practice details appear on every page), snippets (people,
-    shown on articles) and deleted pages. A page *saved* is a draft or a
+    shown on articles), images (their descriptions are alt text), view
+    restrictions (a restricted page leaves menus and lists) and deleted pages. A page *saved* is a draft or a
     revision bookkeeping update: only publishing, unpublishing and moving
     change the live site, and they have signals of their own.
     """
     if isinstance(instance, Page):
         return deleted
-    return isinstance(instance, BaseSiteSetting) or type(instance) in get_snippet_models()
+    if isinstance(instance, (BaseSiteSetting, AbstractImage, PageViewRestriction)):
+        return True
+    return type(instance) in get_snippet_models()
 
 
 def site_caches_clear() -> None:

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.core.cache import caches
 from wagtail.models import Page, Site
 
 from practice.models import PracticeDetails
@@ -12,6 +13,14 @@ from tests.validators import check_email, pytest_sessionfinish  # noqa: F401 - t
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Each test starts with empty caches: page fragments, settings and image renditions are cached by id, and
+    ids are reused once a test's transaction is rolled back, which the signals that clear them never see."""
+    for alias in ("default", "pages"):
+        caches[alias].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,7 @@ from django import template
 from wagtail.models import Page, Site
 
 from practice import structured_data
-from practice.models import PracticeDetails
+from practice.models import PracticeDetails, outside_private_sections
 
 register = template.Library()
 
@@ -19,7 +19,7 @@ def main_nav(context):
     current = context.get("page")
     current_path = getattr(current, "path", None)
     root = site.root_page
-    pages = [root, *Page.objects.child_of(root).live().public().in_menu()]
+    pages = [root, *Page.objects.child_of(root).live().filter(outside_private_sections()).in_menu()]
     items = []
     for page in pages:
         is_home = page.pk == root.pk
