@@ -9,6 +9,9 @@ wiping rate limits or lockouts kept in `default`. A cache outage is logged and
 the page served uncached: Redis being down never takes the site down. With
 Redis, each process also answers from its own copies of the pages it read
 (practice.cache.PageCache): other processes see a clear within 0.1 s.
+
+The same alias holds the cached fragments of rendered pages (`fragments` below) and the practice details
+(`PracticeDetails.for_request`), so one clear forgets them all.
 """
 
 import logging
