@@ -38,10 +38,12 @@ def article(article_index, practice_details):
     return publish(page)
 
 
-def test_fragments_are_cached_between_readers(client, article):
+def test_fragments_are_cached_between_readers(client, home_page, article):
     caches["pages"].clear()
-    html(client, article.url)
-    assert caches["pages"]._cache, "rendering the article stored nothing: the test below would prove nothing"
+    for url in ("/", "/articles/", article.url):
+        page = html(client, url)
+        assert "{#" not in page and "{%" not in page, f"template syntax shown on {url}"
+    assert caches["pages"]._cache, "rendering stored nothing: the tests below would prove nothing"
 
 
 def test_a_published_article_appears_on_the_home_page_the_index_and_as_related(client, home_page, article):
