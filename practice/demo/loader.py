@@ -25,7 +25,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from blog.importers import parse_txt
-from blog.models import ArticleIndexPage, ArticlePage, Person
+from blog.models import ArticleIndexPage, ArticlePage, DisclosureStatementPage, Person
 from practice.models import HomePage, PracticeDetails, StandardPage
 from practice.services import site_address_from_url
 from scheduling.models.page import SchedulingPage
@@ -76,6 +76,7 @@ def demo_content_load() -> DemoContentResult:
         author = _person(home=home, spec=data["author"], created=created)
         index = _article_index(home=home, spec=data["article_index"], created=created)
         _articles(index=index, author=author, specs=data["articles"], created=created)
+        _disclosure_page(home=home, clinician=author, spec=data["disclosure_page"], created=created)
         created.extend(scheduling_page_load(home=home))
     return DemoContentResult(created=created)
 
@@ -194,6 +195,21 @@ def _person(*, home: HomePage, spec: dict, created: list[str]) -> Person:
         person = Person.objects.create(**spec, profile_page=about)
         created.append(f"person “{spec['name']}”")
     return person
+
+
+def _disclosure_page(*, home: HomePage, clinician: Person, spec: dict, created: list[str]) -> None:
+    """The clinician's disclosure statement, linked from Practice details when none is chosen yet."""
+    page = DisclosureStatementPage.objects.first()
+    if page is None:
+        page = DisclosureStatementPage(clinician=clinician, last_reviewed=timezone.localdate(), **spec)
+        home.add_child(instance=page)
+        page.save_revision().publish()
+        created.append(f"page “{page.title}”")
+    details = PracticeDetails.for_site(home.get_site())
+    if details.disclosure_page_id is None:
+        details.disclosure_page = page
+        details.save(update_fields=["disclosure_page"])
+        created.append("disclosure page in practice details")
 
 
 def _article_index(*, home: HomePage, spec: dict, created: list[str]) -> ArticleIndexPage:
