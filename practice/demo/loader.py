@@ -197,19 +197,35 @@ def _person(*, home: HomePage, spec: dict, created: list[str]) -> Person:
     return person
 
 
-def _disclosure_page(*, home: HomePage, clinician: Person, spec: dict, created: list[str]) -> None:
-    """The clinician's disclosure statement, linked from Practice details when none is chosen yet."""
-    page = DisclosureStatementPage.objects.first()
+def _key_page(*, home: HomePage, page_class: type[Page], field: str, label: str, fields: dict) -> list[str]:
+    """A one-off page (made if missing), and Practice details' `field` pointing at it if nothing is chosen yet."""
+    created = []
+    page = page_class.objects.first()
     if page is None:
-        page = DisclosureStatementPage(clinician=clinician, last_reviewed=timezone.localdate(), **spec)
+        page = page_class(**fields)
         home.add_child(instance=page)
         page.save_revision().publish()
         created.append(f"page “{page.title}”")
     details = PracticeDetails.for_site(home.get_site())
-    if details.disclosure_page_id is None:
-        details.disclosure_page = page
-        details.save(update_fields=["disclosure_page"])
-        created.append("disclosure page in practice details")
+    if getattr(details, f"{field}_id") is None:
+        setattr(details, field, page)
+        details.save(update_fields=[field])
+        created.append(f"{label} in practice details")
+    return created
+
+
+def _disclosure_page(*, home: HomePage, clinician: Person, spec: dict, created: list[str]) -> None:
+    """The clinician's disclosure statement, linked from Practice details when none is chosen yet."""
+    fields = {**spec, "clinician": clinician, "last_reviewed": timezone.localdate()}
+    created.extend(
+        _key_page(
+            home=home,
+            page_class=DisclosureStatementPage,
+            field="disclosure_page",
+            label="disclosure page",
+            fields=fields,
+        )
+    )
 
 
 def _article_index(*, home: HomePage, spec: dict, created: list[str]) -> ArticleIndexPage:
@@ -264,16 +280,10 @@ def _articles(*, index: ArticleIndexPage, author: Person, specs: list[dict], cre
 
 def scheduling_page_load(*, home: HomePage) -> list[str]:
     """The scheduling page, and the practice details' booking page when the clinician has not chosen one."""
-    created = []
-    page = SchedulingPage.objects.first()
-    if page is None:
-        page = SchedulingPage(**demo_data()["scheduling_page"])
-        home.add_child(instance=page)
-        page.save_revision().publish()
-        created.append(f"page “{page.title}”")
-    details = PracticeDetails.for_site(home.get_site())
-    if details.booking_page_id is None:
-        details.booking_page = page
-        details.save(update_fields=["booking_page"])
-        created.append("booking page in practice details")
-    return created
+    return _key_page(
+        home=home,
+        page_class=SchedulingPage,
+        field="booking_page",
+        label="booking page",
+        fields=demo_data()["scheduling_page"],
+    )
