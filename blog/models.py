@@ -1,7 +1,11 @@
-"""Articles: the index at /articles/, the article pages beneath it, their authors and tags."""
+"""Articles (the index at /articles/, the article pages beneath it, their tags), the people who write them,
+and a clinician's Colorado disclosure statement, built from their profile."""
 
+import hashlib
+import json
 from datetime import date, datetime, time
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Count, Q
@@ -13,16 +17,17 @@ from modelcluster.fields import ParentalKey
 from taggit.models import Tag, TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.fields import StreamField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PageManager
 from wagtail.search import index
 
 from blog import reading
 from blog.blocks import ArticleStreamBlock
+from blog.credentials import CREDENTIALS, US_STATES, LicenseType, license_number_clean
 from blog.feeds import ArticleAtomFeed, ArticleRssFeed
 from newsletter.messages import mailing_render_preview
-from practice.blocks import BodyHeading, anchors_by_block_id
-from practice.models import PublicPageManager, PublicPageQuerySet
+from practice.blocks import RICH_TEXT_FEATURES, BodyHeading, anchors_by_block_id
+from practice.models import PracticeDetails, PublicPageManager, PublicPageQuerySet
 
 ARTICLES_PER_PAGE = 10
 RELATED_ARTICLES = 3
@@ -58,12 +63,66 @@ class Person(index.Indexed, models.Model):
         help_text="The page about this person, such as About. Articles link their author to it.",
     )
 
+    # What Colorado's disclosure statement lists (C.R.S. 12-245-216(1)(b)): for clinicians; authors may skip it.
+    degrees = models.TextField(
+        blank=True,
+        max_length=1000,
+        help_text="One a line, as you would list them, e.g. “PhD in Clinical Psychology, University of Denver”.",
+    )
+    license_type = models.CharField(max_length=30, choices=LicenseType.choices, blank=True)
+    license_number = models.CharField(
+        max_length=30, blank=True, help_text="As on DORA’s license lookup, e.g. PSY.0004567."
+    )
+    license_state = models.CharField(
+        "licensing state",
+        max_length=2,
+        blank=True,
+        default="CO",
+        choices=[(code, code) for code in US_STATES],
+    )
+    other_credentials = models.TextField(
+        "other certifications and training",
+        max_length=1000,
+        blank=True,
+        help_text="One a line, e.g. “Certified EMDR therapist (EMDRIA)”.",
+    )
+    training_summary = models.TextField(
+        "what the license requires",
+        max_length=800,
+        blank=True,
+        help_text=(
+            "The education, experience and training the license required, in plain words. Leave empty for the "
+            "standard summary of the license type."
+        ),
+    )
+    supervised = models.BooleanField(
+        "practices under supervision",
+        default=False,
+        help_text="Candidates always do; a registered psychotherapist may.",
+    )
+    supervisor_name = models.CharField(max_length=120, blank=True)
+    supervisor_credentials = models.CharField(
+        max_length=200, blank=True, help_text="Their license, e.g. “Licensed Psychologist, PSY.0001234”."
+    )
+
     panels = [
         FieldPanel("name"),
         FieldPanel("credentials"),
         FieldPanel("photo"),
         FieldPanel("bio"),
         FieldPanel("profile_page"),
+        MultiFieldPanel(
+            [
+                FieldPanel("degrees"),
+                FieldRowPanel([FieldPanel("license_type"), FieldPanel("license_number"), FieldPanel("license_state")]),
+                FieldPanel("training_summary"),
+                FieldPanel("other_credentials"),
+                FieldPanel("supervised"),
+                FieldRowPanel([FieldPanel("supervisor_name"), FieldPanel("supervisor_credentials")]),
+            ],
+            heading="License and credentials",
+            help_text="For clinicians: the disclosure statement is built from these.",
+        ),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
@@ -74,6 +133,49 @@ class Person(index.Indexed, models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        try:
+            self.license_number = license_number_clean(self.license_number)
+        except ValidationError as error:
+            errors["license_number"] = error
+        if self.license_type:
+            if not self.license_number and "license_number" not in errors:
+                errors["license_number"] = "Enter the license or registration number."
+            if not self.license_state:
+                errors["license_state"] = "Choose the state that issued the license."
+        elif self.license_number:
+            errors["license_type"] = "Choose the license type this number belongs to."
+        if self.credential and self.credential.candidate and not self.supervised:
+            errors["supervised"] = "A candidate practices under supervision: tick the box and name the supervisor."
+        if self.supervised and not self.supervisor_name.strip():
+            errors["supervisor_name"] = "Enter the name of the supervisor."
+        if not self.supervised and (self.supervisor_name.strip() or self.supervisor_credentials.strip()):
+            errors["supervised"] = "Tick the box if this person practices under supervision, or clear the supervisor."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def credential(self):
+        return CREDENTIALS.get(self.license_type)
+
+    @property
+    def degree_lines(self) -> list[str]:
+        return [line.strip() for line in self.degrees.splitlines() if line.strip()]
+
+    @property
+    def other_credential_lines(self) -> list[str]:
+        return [line.strip() for line in self.other_credentials.splitlines() if line.strip()]
+
+    @property
+    def license_requirements(self) -> str:
+        return self.training_summary.strip() or (self.credential.requirements if self.credential else "")
+
+    @property
+    def is_registered_psychotherapist(self) -> bool:
+        return self.license_type == LicenseType.REGISTERED_PSYCHOTHERAPIST
 
 
 class ArticlePageTag(TaggedItemBase):
@@ -357,3 +459,126 @@ class ArticlePage(Page):
             for entry in entries:
                 entry["lastmod"] = self.modified_at
         return entries
+
+
+DORA_ADDRESS = (
+    "Colorado Department of Regulatory Agencies (DORA)\nDivision of Professions and Occupations\n"
+    "1560 Broadway, Suite 1350\nDenver, CO 80202"
+)
+DORA_PHONE = "303-894-7800"
+# Raise when the statement's fixed wording (templates/blog/disclosure_statement_page.html) changes, so every
+# statement gets a new version. The date is that of the statute text followed: see docs/guide-clinician.md.
+STATEMENT_WORDING = "crs-12-245-216-as-amended-2024-08-07.1"
+
+
+class DisclosureStatementPage(Page):
+    """The written disclosure Colorado asks of every psychotherapist at first contact (C.R.S. 12-245-216).
+
+    The required sections come from the clinician's profile and Practice details; the page adds what the
+    practice wants to say about its methods and fees, the board's address, and when it was last reviewed.
+    """
+
+    clinician = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Whose statement this is: their license and credentials come from their profile in People.",
+    )
+    intro = models.TextField(max_length=400, blank=True, help_text="A short lead shown under the title.")
+    last_reviewed = models.DateField(
+        default=date.today, help_text="When you last checked the statement is accurate. Shown on the statement."
+    )
+    methods_and_fees = RichTextField(
+        "methods, duration and fees",
+        features=RICH_TEXT_FEATURES,
+        blank=True,
+        help_text="How you work, how long therapy usually lasts and what sessions cost. Shown under the rights.",
+    )
+    additional_information = RichTextField(
+        features=RICH_TEXT_FEATURES,
+        blank=True,
+        help_text="Anything else clients should have in writing, such as cancellations or how to reach you.",
+    )
+    board_name = models.CharField(
+        max_length=120, blank=True, help_text="Leave empty for the board of the clinician’s license type."
+    )
+    board_address = models.TextField("board address", max_length=300, default=DORA_ADDRESS)
+    board_phone = models.CharField("board phone", max_length=32, default=DORA_PHONE)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("clinician"),
+        FieldPanel("intro"),
+        FieldPanel("methods_and_fees"),
+        FieldPanel("additional_information"),
+        MultiFieldPanel(
+            [FieldPanel("board_name"), FieldPanel("board_address"), FieldPanel("board_phone")],
+            heading="Who regulates psychotherapy",
+            help_text="DORA’s details as of 2024. Check them at dpo.colorado.gov when you review the statement.",
+        ),
+        FieldPanel("last_reviewed"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+
+    parent_page_types = ["practice.HomePage", "practice.StandardPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "disclosure statement page"
+
+    def clean(self):
+        super().clean()
+        person = Person.objects.filter(pk=self.clinician_id).first() if self.clinician_id else None
+        if person is not None and (not person.license_type or person.license_state != "CO"):
+            raise ValidationError(
+                {
+                    "clinician": (
+                        "Add this person’s Colorado license or registration in People first: the statement "
+                        "must show it."
+                    )
+                }
+            )
+
+    @property
+    def regulator_name(self) -> str:
+        credential = self.clinician.credential
+        return self.board_name or (credential.board if credential else "")
+
+    @property
+    def board_address_lines(self) -> list[str]:
+        return [line.strip() for line in self.board_address.splitlines() if line.strip()]
+
+    def statement_version(self, *, details: PracticeDetails) -> str:
+        """What this statement says, as "<last reviewed>.<fingerprint>": it changes with any part of the text."""
+        person = self.clinician
+        said = {
+            "wording": STATEMENT_WORDING,
+            "page": [self.title, self.intro, self.methods_and_fees, self.additional_information],
+            "board": [self.regulator_name, self.board_address, self.board_phone],
+            "clinician": [
+                person.name,
+                person.credentials,
+                person.degrees,
+                person.license_type,
+                person.license_number,
+                person.license_state,
+                person.license_requirements,
+                person.other_credentials,
+                person.supervised,
+                person.supervisor_name,
+                person.supervisor_credentials,
+            ],
+            "practice": [
+                details.practice_name,
+                details.phone,
+                details.address_lines,
+                details.good_faith_estimate_notice,
+            ],
+        }
+        fingerprint = hashlib.sha256(json.dumps(said, sort_keys=True).encode()).hexdigest()
+        return f"{self.last_reviewed:%Y-%m-%d}.{fingerprint[:10]}"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["statement_version"] = self.statement_version(details=PracticeDetails.for_request(request))
+        return context

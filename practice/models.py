@@ -33,6 +33,23 @@ DEFAULT_CRISIS_NOTICE = (
     "(Suicide & Crisis Lifeline), call 911, or text HOME to 741741 (Crisis Text Line)."
 )
 
+# Written from the standard notice HHS published for 45 CFR 149.610(b)(1)(ii) (CMS-10791), in plain language.
+# The practice may word it its own way in Practice details; it is never left out.
+DEFAULT_GOOD_FAITH_ESTIMATE_NOTICE = (
+    "<p>You have the right to receive a “Good Faith Estimate” explaining how much your care will cost.</p>"
+    "<p>Under the law, health care providers need to give people who don’t have insurance, or who are not using "
+    "insurance, an estimate of the expected charges for their care, including psychotherapy.</p>"
+    "<ul><li>You have the right to a Good Faith Estimate of the total expected cost of any non-emergency items or "
+    "services, including related costs such as fees.</li>"
+    "<li>Make sure your provider gives you a Good Faith Estimate in writing at least 1 business day before your "
+    "appointment. You can also ask for one before you schedule.</li>"
+    "<li>If you receive a bill that is at least $400 more than your Good Faith Estimate, you can dispute the "
+    "bill.</li>"
+    "<li>Keep a copy or picture of your Good Faith Estimate.</li></ul>"
+    "<p>For questions or more information about your right to a Good Faith Estimate, visit "
+    '<a href="https://www.cms.gov/nosurprises">www.cms.gov/nosurprises</a> or call 1-800-985-3059.</p>'
+)
+
 
 def outside_private_sections() -> Exists:
     """Wagtail's `PageQuerySet.public()` as part of the query itself.
@@ -226,7 +243,11 @@ class PracticeDetails(BaseSiteSetting):
         "Good Faith Estimate notice",
         features=RICH_TEXT_FEATURES,
         blank=True,
-        help_text="Shown to self-pay clients on the fees page and the request form.",
+        default=DEFAULT_GOOD_FAITH_ESTIMATE_NOTICE,
+        help_text=(
+            "Required by the No Surprises Act (45 CFR 149.610): shown on the fees page, the disclosure statement "
+            "and the request form. Left empty, the standard wording is shown."
+        ),
     )
     booking_button_label = models.CharField(max_length=60, default="Schedule with Dr. Meaghan")
     booking_page = models.ForeignKey(
@@ -252,6 +273,15 @@ class PracticeDetails(BaseSiteSetting):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+    disclosure_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name="disclosure statement page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Colorado’s mandatory disclosure statement: linked in the footer, the request form and emails.",
     )
     social_links = StreamField([("link", SocialLinkBlock())], blank=True)
 
@@ -299,7 +329,12 @@ class PracticeDetails(BaseSiteSetting):
         ),
         FieldPanel("price_range"),
         MultiFieldPanel(
-            [FieldPanel("booking_page"), FieldPanel("privacy_page"), FieldPanel("accessibility_page")],
+            [
+                FieldPanel("booking_page"),
+                FieldPanel("privacy_page"),
+                FieldPanel("accessibility_page"),
+                FieldPanel("disclosure_page"),
+            ],
             heading="Key pages",
         ),
         FieldPanel("social_links"),
@@ -336,6 +371,11 @@ class PracticeDetails(BaseSiteSetting):
         super().clean()
         if self.phone and phone_parse(self.phone) is None:
             raise ValidationError({"phone": "Enter a valid phone number, e.g. (303) 578-9317."})
+
+    @property
+    def good_faith_estimate_notice(self) -> str:
+        """The notice as the practice words it, else the standard wording: the law asks for it on the website."""
+        return self.good_faith_estimate or DEFAULT_GOOD_FAITH_ESTIMATE_NOTICE
 
     @property
     def phone_href(self) -> str:

@@ -137,6 +137,7 @@ class AppointmentRequestForm(ErrorSummaryMixin, forms.Form):
         label="How will you pay?",
         choices=Payment.choices,
         widget=forms.RadioSelect,
+        help_text="Choose self-pay if you have no health insurance, or would rather not use it for therapy.",
         error_messages=choice_errors("Select self-pay or insurance"),
     )
     insurance_provider = SingleLineField(
@@ -171,6 +172,11 @@ class AppointmentRequestForm(ErrorSummaryMixin, forms.Form):
         label="I have read the privacy policy",
         error_messages={"required": "Tick the box to confirm you have read the privacy policy"},
     )
+    # Only on the form when the practice has published its disclosure statement (C.R.S. 12-245-216).
+    disclosure_acknowledged = forms.BooleanField(
+        label="I have read the disclosure statement",
+        error_messages={"required": "Tick the box to confirm you have read the disclosure statement"},
+    )
     # Spam checks. Bots fill every field and submit at once; people never see the first.
     website = forms.CharField(
         label="Leave this field empty",
@@ -179,8 +185,10 @@ class AppointmentRequestForm(ErrorSummaryMixin, forms.Form):
     )
     started = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, clinician_name: str = "", **kwargs):
+    def __init__(self, *args, clinician_name: str = "", disclosure_available: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not disclosure_available:
+            del self.fields["disclosure_acknowledged"]
         clinician = clinician_name or "our clinician"
         for name in ("in_colorado", "message"):
             self.fields[name].help_text = self.fields[name].help_text.format(clinician=clinician)

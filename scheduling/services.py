@@ -3,7 +3,7 @@
 import hashlib
 import json
 import logging
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -21,10 +21,12 @@ from practice.email import automatic_message
 from practice.models import PracticeDetails
 from practice.outbox import Outbox, outbox_enqueue
 from scheduling import calendar
+from scheduling.good_faith_estimate import good_faith_estimate_deadline
 from scheduling.models.appointments import (
     AppointmentRequest,
     NotificationDelivery,
     NotificationKind,
+    Payment,
     SessionFormat,
     Status,
 )
@@ -55,7 +57,7 @@ REQUEST_FIELDS = (
     "message",
     "heard_about",
 )
-TRIAGE_FIELDS = ("status", "assigned_to", "scheduled_for", "internal_notes")
+TRIAGE_FIELDS = ("status", "assigned_to", "scheduled_for", "internal_notes", "good_faith_estimate_sent_on")
 # The client emails that carry a calendar file, and its RFC 5546 method.
 CALENDAR_METHODS = {
     NotificationKind.APPOINTMENT_CONFIRMATION: calendar.PUBLISH,
@@ -70,8 +72,11 @@ def _fingerprint(*, data: dict) -> str:
 
 
 @sensitive_variables("data", "fields")
-def appointment_request_submit(*, data: dict, spam: bool = False) -> AppointmentRequest:
+def appointment_request_submit(*, data: dict, spam: bool = False, disclosure_version: str = "") -> AppointmentRequest:
     """Store a request, then (after commit) notify the front desk and, if asked, the client.
+
+    A confirmation that the visitor read the disclosure statement is kept with the statement's version. A
+    self-pay request gets the due date of its Good Faith Estimate (3 business days after the request).
 
     The request is committed before any email is attempted, so an email outage
     can never lose it. The same request sent again within a few minutes (a
@@ -92,6 +97,13 @@ def appointment_request_submit(*, data: dict, spam: bool = False) -> Appointment
             **fields,
             colorado_attested_at=now if data.get("session_format") == SessionFormat.ONLINE else None,
             consented_at=now,
+            disclosure_acknowledged_at=now if data.get("disclosure_acknowledged") else None,
+            disclosure_version=disclosure_version if data.get("disclosure_acknowledged") else "",
+            good_faith_estimate_due_on=(
+                good_faith_estimate_deadline(requested_on=timezone.localdate(now)).due_on
+                if data.get("payment") == Payment.SELF_PAY
+                else None
+            ),
             status=Status.SPAM if spam else Status.NEW,
             fingerprint=fingerprint,
         )
@@ -136,7 +148,11 @@ def _message(*, kind: str, appointment_request: AppointmentRequest) -> EmailMult
         recipient = details.front_desk_email
         template = "front_desk_alert"
     elif kind == NotificationKind.CLIENT_ACKNOWLEDGEMENT:
-        context.update(first_name=appointment_request.first_name)
+        disclosure_page = details.disclosure_page
+        context.update(
+            first_name=appointment_request.first_name,
+            disclosure_url=disclosure_page.full_url if disclosure_page is not None and disclosure_page.live else "",
+        )
         subject = f"We received your request — {details.practice_name}"
         recipient = appointment_request.email
         template = "client_acknowledgement"
@@ -217,6 +233,8 @@ def _log_value(value) -> str | None:
         return None
     if isinstance(value, datetime):
         return timezone.localtime(value).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
     if hasattr(value, "get_username"):
         return value.get_username()
     return str(value)
@@ -230,8 +248,12 @@ def appointment_request_triage(
     assigned_to=None,
     scheduled_for: datetime | None = None,
     internal_notes: str = "",
+    good_faith_estimate_sent_on: date | None = None,
 ) -> AppointmentRequest:
     """Save the front desk's triage and log what changed, without personal text (notes: just "changed").
+
+    The first time an appointment time is entered is the "date of scheduling" of 45 CFR 149.610: a self-pay
+    request's Good Faith Estimate deadline is worked out again from it (the earliest deadline that applies).
 
     Once a confirmation has gone out, a new time, or the appointment being taken off or put back on the
     schedule, raises the calendar SEQUENCE, so the next file the client gets supersedes the one they hold. An
@@ -253,11 +275,24 @@ def appointment_request_triage(
             changes["scheduled_for"] = [_log_value(before.scheduled_for), _log_value(scheduled_for)]
         if before.internal_notes != internal_notes:
             changes["internal_notes"] = "changed"
+        if before.good_faith_estimate_sent_on != good_faith_estimate_sent_on:
+            changes["good_faith_estimate_sent_on"] = [
+                _log_value(before.good_faith_estimate_sent_on),
+                _log_value(good_faith_estimate_sent_on),
+            ]
         appointment_request.status = status
         appointment_request.assigned_to = assigned_to
         appointment_request.scheduled_for = scheduled_for
         appointment_request.internal_notes = internal_notes
+        appointment_request.good_faith_estimate_sent_on = good_faith_estimate_sent_on
         update_fields = [*TRIAGE_FIELDS, "updated_at"]
+        appointment_request.first_scheduled_at = before.first_scheduled_at
+        if scheduled_for is not None and before.first_scheduled_at is None:
+            appointment_request.first_scheduled_at = timezone.now()
+            update_fields.append("first_scheduled_at")
+        deadline = appointment_request.good_faith_estimate_deadline()
+        appointment_request.good_faith_estimate_due_on = deadline.due_on if deadline else None
+        update_fields.append("good_faith_estimate_due_on")
         stood, stands = _appointment_stands(before), _appointment_stands(appointment_request)
         # Triage never changes the format, so the time and whether it still stands are all a calendar sees change.
         if before.confirmation_sent_at is not None and (before.scheduled_for != scheduled_for or stood != stands):

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.timesince import timesince
 from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_POST
@@ -25,7 +26,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from practice.admin_views import GuardedExportIndexView, ReadableInspectView
 from scheduling import services
-from scheduling.models.appointments import AppointmentRequest, SessionFormat, Status
+from scheduling.models.appointments import AppointmentRequest, EstimateStatus, SessionFormat, Status
 
 permission_policy = ModelPermissionPolicy(AppointmentRequest)
 
@@ -51,6 +52,20 @@ def waiting_time(appointment_request) -> str:
     return timesince(appointment_request.created_at, timezone.now(), depth=1)
 
 
+class EstimateDueColumn(Column):
+    """The Good Faith Estimate's due date, with an "Overdue" or "Sent" tag beside it; a dash when none is owed."""
+
+    cell_template_name = "scheduling/admin/estimate_due_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context.update(
+            due_on=instance.good_faith_estimate_due_on,
+            estimate_status=instance.good_faith_estimate_status(today=parent_context.get("today")),
+        )
+        return context
+
+
 class AppointmentRequestFilterSet(WagtailFilterSet):
     status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
     session_format = django_filters.ChoiceFilter(
@@ -58,10 +73,19 @@ class AppointmentRequestFilterSet(WagtailFilterSet):
     )
     created_at = django_filters.DateFromToRangeFilter(label="Received", widget=DateRangePickerWidget)
     assigned_to = django_filters.ModelChoiceFilter(label="Assigned to", queryset=lambda request: staff_who_triage())
+    good_faith_estimate = django_filters.ChoiceFilter(
+        label="Good Faith Estimate",
+        choices=EstimateStatus.choices,
+        empty_label="Any",
+        method="filter_good_faith_estimate",
+    )
 
     class Meta:
         model = AppointmentRequest
         fields = ["status", "session_format", "created_at", "assigned_to"]
+
+    def filter_good_faith_estimate(self, queryset, name, value):
+        return queryset.estimate_status(value)
 
 
 class TriageForm(WagtailAdminModelForm):
@@ -76,6 +100,16 @@ class TriageForm(WagtailAdminModelForm):
             self.add_error("scheduled_for", forms.ValidationError("Enter the date and time of the appointment."))
         return cleaned
 
+    def clean_good_faith_estimate_sent_on(self):
+        sent_on = self.cleaned_data.get("good_faith_estimate_sent_on")
+        if sent_on is None:
+            return None
+        if sent_on > timezone.localdate():
+            raise forms.ValidationError("Enter the day the estimate was sent: it can’t be in the future.")
+        if self.instance.created_at and sent_on < timezone.localdate(self.instance.created_at):
+            raise forms.ValidationError("The estimate can’t have been sent before the request arrived.")
+        return sent_on
+
 
 class AppointmentRequestIndexView(GuardedExportIndexView):
     def get_base_queryset(self):
@@ -85,6 +119,10 @@ class AppointmentRequestIndexView(GuardedExportIndexView):
         if not self.ordering or self.ordering == self.default_ordering:
             return queryset  # Keep the triage order: new ones on top, newest first.
         return super().order_queryset(queryset)
+
+    def get_context_data(self, **kwargs):
+        # One "today" for every row's badge, in the practice's time zone.
+        return {**super().get_context_data(**kwargs), "today": timezone.localdate()}
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
         services.appointment_requests_export_log(
@@ -104,6 +142,7 @@ class AppointmentRequestEditView(EditView):
             assigned_to=data.get("assigned_to"),
             scheduled_for=data.get("scheduled_for"),
             internal_notes=data.get("internal_notes", ""),
+            good_faith_estimate_sent_on=data.get("good_faith_estimate_sent_on"),
         )
 
     @property
@@ -139,6 +178,13 @@ class AppointmentRequestInspectView(ReadableInspectView):
 
     def get_phone_display_value(self):
         return self.object.phone
+
+    def get_good_faith_estimate_due_on_display_value(self):
+        deadline = self.object.good_faith_estimate_deadline()
+        if deadline is None or self.object.good_faith_estimate_due_on is None:
+            return "Not needed (not self-pay)"
+        label = EstimateStatus(self.object.good_faith_estimate_status()).label
+        return f"{date_format(self.object.good_faith_estimate_due_on)}: {deadline.rule.value} ({label.lower()})"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -202,6 +248,7 @@ class AppointmentRequestViewSet(ModelViewSet):
         Column("status", label="Status", accessor="get_status_display", sort_key="status"),
         Column("assigned_to", label="Assigned to", accessor=lambda obj: obj.assigned_to or "—"),
         Column("waiting", label="Waiting", accessor=waiting_time),
+        EstimateDueColumn("good_faith_estimate_due_on", label="Estimate due", sort_key="good_faith_estimate_due_on"),
     ]
     filterset_class = AppointmentRequestFilterSet
     search_fields = ["name", "email", "phone"]
@@ -228,8 +275,21 @@ class AppointmentRequestViewSet(ModelViewSet):
         "heard_about",
         "assigned_to",
         "scheduled_for",
+        # Administrative dates, not amounts: payment is exported already, and these are the practice's record
+        # of meeting the deadlines. The estimate itself (fees, codes) lives in the records system, never here.
+        "good_faith_estimate_due_on",
+        "good_faith_estimate_sent_on",
+        "disclosure_acknowledged_at",
+        "disclosure_version",
     ]
-    export_headings = {"pk": "Request number", "assigned_to": "Assigned to"}
+    export_headings = {
+        "pk": "Request number",
+        "assigned_to": "Assigned to",
+        "good_faith_estimate_due_on": "Good Faith Estimate due",
+        "good_faith_estimate_sent_on": "Good Faith Estimate sent",
+        "disclosure_acknowledged_at": "Read the disclosure statement at",
+        "disclosure_version": "Disclosure statement version",
+    }
     export_filename = "appointment-requests"
     inspect_view_fields = [
         "created_at",
@@ -253,8 +313,13 @@ class AppointmentRequestViewSet(ModelViewSet):
         "message",
         "heard_about",
         "consented_at",
+        "disclosure_acknowledged_at",
+        "disclosure_version",
         "assigned_to",
         "scheduled_for",
+        "first_scheduled_at",
+        "good_faith_estimate_due_on",
+        "good_faith_estimate_sent_on",
         "confirmation_sent_at",
         "internal_notes",
         "updated_at",
@@ -265,6 +330,7 @@ class AppointmentRequestViewSet(ModelViewSet):
             FieldPanel("assigned_to"),
             FieldPanel("scheduled_for"),
             FieldPanel("internal_notes"),
+            FieldPanel("good_faith_estimate_sent_on"),
         ],
         heading="Triage",
         base_form_class=TriageForm,

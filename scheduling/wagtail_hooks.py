@@ -13,7 +13,12 @@ from wagtail.log_actions import LogFormatter
 from scheduling.models.appointments import AppointmentRequest
 from scheduling.viewsets import appointment_request_viewset, permission_policy
 
-FIELD_LABELS = {"status": "Status", "assigned_to": "Assigned to", "scheduled_for": "Scheduled for"}
+FIELD_LABELS = {
+    "status": "Status",
+    "assigned_to": "Assigned to",
+    "scheduled_for": "Scheduled for",
+    "good_faith_estimate_sent_on": "Good Faith Estimate sent",
+}
 
 
 @hooks.register("register_admin_viewset")

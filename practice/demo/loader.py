@@ -25,7 +25,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from blog.importers import parse_txt
-from blog.models import ArticleIndexPage, ArticlePage, Person
+from blog.models import ArticleIndexPage, ArticlePage, DisclosureStatementPage, Person
 from practice.models import HomePage, PracticeDetails, StandardPage
 from practice.services import site_address_from_url
 from scheduling.models.page import SchedulingPage
@@ -76,6 +76,7 @@ def demo_content_load() -> DemoContentResult:
         author = _person(home=home, spec=data["author"], created=created)
         index = _article_index(home=home, spec=data["article_index"], created=created)
         _articles(index=index, author=author, specs=data["articles"], created=created)
+        _disclosure_page(home=home, clinician=author, spec=data["disclosure_page"], created=created)
         created.extend(scheduling_page_load(home=home))
     return DemoContentResult(created=created)
 
@@ -196,6 +197,37 @@ def _person(*, home: HomePage, spec: dict, created: list[str]) -> Person:
     return person
 
 
+def _key_page(*, home: HomePage, page_class: type[Page], field: str, label: str, fields: dict) -> list[str]:
+    """A one-off page (made if missing), and Practice details' `field` pointing at it if nothing is chosen yet."""
+    created = []
+    page = page_class.objects.first()
+    if page is None:
+        page = page_class(**fields)
+        home.add_child(instance=page)
+        page.save_revision().publish()
+        created.append(f"page “{page.title}”")
+    details = PracticeDetails.for_site(home.get_site())
+    if getattr(details, f"{field}_id") is None:
+        setattr(details, field, page)
+        details.save(update_fields=[field])
+        created.append(f"{label} in practice details")
+    return created
+
+
+def _disclosure_page(*, home: HomePage, clinician: Person, spec: dict, created: list[str]) -> None:
+    """The clinician's disclosure statement, linked from Practice details when none is chosen yet."""
+    fields = {**spec, "clinician": clinician, "last_reviewed": timezone.localdate()}
+    created.extend(
+        _key_page(
+            home=home,
+            page_class=DisclosureStatementPage,
+            field="disclosure_page",
+            label="disclosure page",
+            fields=fields,
+        )
+    )
+
+
 def _article_index(*, home: HomePage, spec: dict, created: list[str]) -> ArticleIndexPage:
     index = ArticleIndexPage.objects.first()
     if index is not None:
@@ -248,16 +280,10 @@ def _articles(*, index: ArticleIndexPage, author: Person, specs: list[dict], cre
 
 def scheduling_page_load(*, home: HomePage) -> list[str]:
     """The scheduling page, and the practice details' booking page when the clinician has not chosen one."""
-    created = []
-    page = SchedulingPage.objects.first()
-    if page is None:
-        page = SchedulingPage(**demo_data()["scheduling_page"])
-        home.add_child(instance=page)
-        page.save_revision().publish()
-        created.append(f"page “{page.title}”")
-    details = PracticeDetails.for_site(home.get_site())
-    if details.booking_page_id is None:
-        details.booking_page = page
-        details.save(update_fields=["booking_page"])
-        created.append("booking page in practice details")
-    return created
+    return _key_page(
+        home=home,
+        page_class=SchedulingPage,
+        field="booking_page",
+        label="booking page",
+        fields=demo_data()["scheduling_page"],
+    )

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from practice.outbox import OutboxMessage
+from scheduling.good_faith_estimate import Deadline, good_faith_estimate_deadline
 
 WEEKDAYS = [
     ("monday", "Monday"),
@@ -59,8 +60,21 @@ class SessionFormat(models.TextChoices):
 
 
 class Payment(models.TextChoices):
-    SELF_PAY = "self_pay", "I will pay for myself (self-pay)"
+    SELF_PAY = "self_pay", "I will pay for myself (self-pay, or I have no insurance)"
     INSURANCE = "insurance", "I would like to use insurance"
+
+
+# Where a request stands once it is over, with no session to estimate (unless an estimate was sent already).
+FINISHED_STATUSES = (Status.DECLINED, Status.REFERRED, Status.CLOSED, Status.SPAM)
+
+
+class EstimateStatus(models.TextChoices):
+    """Where a request stands on its Good Faith Estimate (45 CFR 149.610), for the queue's filter and badge."""
+
+    OVERDUE = "overdue", "Overdue"
+    DUE = "due", "Due"
+    SENT = "sent", "Sent"
+    NOT_NEEDED = "not_needed", "Not needed"
 
 
 class AppointmentRequestQuerySet(models.QuerySet):
@@ -79,6 +93,20 @@ class AppointmentRequestQuerySet(models.QuerySet):
                 output_field=models.IntegerField(),
             )
         ).order_by("-is_new", "-created_at", "-pk")
+
+    def estimate_status(self, status: str, *, today=None) -> "AppointmentRequestQuerySet":
+        """Requests whose Good Faith Estimate is in this EstimateStatus on `today` (default: the practice's)."""
+        today = today or timezone.localdate()
+        owed = models.Q(
+            good_faith_estimate_due_on__isnull=False, good_faith_estimate_sent_on__isnull=True
+        ) & ~models.Q(status__in=FINISHED_STATUSES)
+        if status == EstimateStatus.OVERDUE:
+            return self.filter(owed, good_faith_estimate_due_on__lt=today)
+        if status == EstimateStatus.DUE:
+            return self.filter(owed, good_faith_estimate_due_on__gte=today)
+        if status == EstimateStatus.SENT:
+            return self.filter(good_faith_estimate_sent_on__isnull=False)
+        return self.exclude(owed).filter(good_faith_estimate_sent_on__isnull=True)
 
     def due_for_purge(self, *, at=None) -> "AppointmentRequestQuerySet":
         """Requests past their retention period at `at` (now by default), measured from their last change."""
@@ -113,6 +141,11 @@ class AppointmentRequest(models.Model):
     message = models.TextField(max_length=1000, blank=True)
     heard_about = models.CharField("how they heard of the practice", max_length=200, blank=True)
     consented_at = models.DateTimeField("consented to contact and acknowledged the privacy policy at")
+    disclosure_acknowledged_at = models.DateTimeField(
+        "confirmed reading the disclosure statement at", null=True, blank=True, editable=False
+    )
+    # What the statement said then: its "last reviewed" date and a fingerprint of its content, as printed on it.
+    disclosure_version = models.CharField("disclosure statement version", max_length=40, blank=True, editable=False)
 
     # Staff side.
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW, db_index=True)
@@ -129,6 +162,18 @@ class AppointmentRequest(models.Model):
         blank=True, help_text="Seen by staff only. Keep clinical details out: they belong in the records system."
     )
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    # The "date of scheduling" of 45 CFR 149.610: the first time an appointment time was entered. Kept when the
+    # appointment moves, so a deadline never slides later.
+    first_scheduled_at = models.DateTimeField("first scheduled at", null=True, blank=True, editable=False)
+    good_faith_estimate_due_on = models.DateField(
+        "Good Faith Estimate due", null=True, blank=True, editable=False, db_index=True
+    )
+    good_faith_estimate_sent_on = models.DateField(
+        "Good Faith Estimate sent on",
+        null=True,
+        blank=True,
+        help_text="The day the written estimate went to the client. Keep the estimate itself in the records system.",
+    )
     # The appointment's identity in the client's calendar (RFC 5545 UID, with the site's host): random, so it
     # says nothing about how many requests the practice gets, and the same for every file about this request.
     calendar_uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -155,6 +200,28 @@ class AppointmentRequest(models.Model):
     @property
     def first_name(self) -> str:
         return self.preferred_name or (self.name.split() or [""])[0]
+
+    @property
+    def good_faith_estimate_needed(self) -> bool:
+        return self.payment == Payment.SELF_PAY
+
+    def good_faith_estimate_deadline(self) -> Deadline | None:
+        """The estimate's deadline for a self-pay request, from when it came and when it was first scheduled."""
+        if not self.good_faith_estimate_needed or self.created_at is None:
+            return None
+        return good_faith_estimate_deadline(
+            requested_on=timezone.localdate(self.created_at),
+            scheduled_on=timezone.localdate(self.first_scheduled_at) if self.first_scheduled_at else None,
+            appointment_on=timezone.localdate(self.scheduled_for) if self.scheduled_for else None,
+        )
+
+    def good_faith_estimate_status(self, *, today=None) -> str:
+        today = today or timezone.localdate()
+        if self.good_faith_estimate_sent_on is not None:
+            return EstimateStatus.SENT
+        if self.good_faith_estimate_due_on is None or self.status in FINISHED_STATUSES:
+            return EstimateStatus.NOT_NEEDED
+        return EstimateStatus.OVERDUE if self.good_faith_estimate_due_on < today else EstimateStatus.DUE
 
     def preferred_times_display(self) -> str:
         labels = dict(TIME_SLOTS)

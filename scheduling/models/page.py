@@ -46,6 +46,12 @@ class SchedulingPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = "scheduling page"
 
+    @staticmethod
+    def disclosure_statement(details: PracticeDetails):
+        """The disclosure statement page chosen in Practice details, if it is live (else the form doesn't ask)."""
+        page = details.disclosure_page
+        return page if page is not None and page.live else None
+
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
         # What a visitor types must never sit in a shared or browser cache.
@@ -57,10 +63,12 @@ class SchedulingPage(RoutablePageMixin, Page):
     @method_decorator(sensitive_post_parameters())
     def request_form(self, request):
         details = PracticeDetails.for_request(request)
+        disclosure_page = self.disclosure_statement(details)
+        form_options = {"clinician_name": details.clinician_name, "disclosure_available": disclosure_page is not None}
         status = 200
         rate_limited = False
         if request.method == "POST":
-            form = AppointmentRequestForm(request.POST, clinician_name=details.clinician_name)
+            form = AppointmentRequestForm(request.POST, **form_options)
             if form.is_valid():
                 if rate_limit_exceeded(
                     request=request,
@@ -71,17 +79,20 @@ class SchedulingPage(RoutablePageMixin, Page):
                     rate_limited = True
                     status = 429
                 else:
-                    appointment_request_submit(data=form.cleaned_data, spam=form.looks_like_spam)
+                    appointment_request_submit(
+                        data=form.cleaned_data,
+                        spam=form.looks_like_spam,
+                        disclosure_version=_statement_version(disclosure_page, details=details),
+                    )
                     return redirect(self.get_url(request) + self.reverse_subpage("request_sent"))
         else:
-            form = AppointmentRequestForm(
-                initial={"started": timing_token_make()}, clinician_name=details.clinician_name
-            )
+            form = AppointmentRequestForm(initial={"started": timing_token_make()}, **form_options)
         context = {
             **self.get_context(request),
             "form": form,
             "error_summary": form.error_summary(),
             "rate_limited": rate_limited,
+            "disclosure_page": disclosure_page,
         }
         return TemplateResponse(request, self.get_template(request), context, status=status)
 
@@ -89,3 +100,13 @@ class SchedulingPage(RoutablePageMixin, Page):
     @method_decorator(require_safe)
     def request_sent(self, request):
         return TemplateResponse(request, "scheduling/request_sent.html", self.get_context(request))
+
+
+def _statement_version(page, *, details: PracticeDetails) -> str:
+    """The version of the statement the visitor confirmed reading, as printed on it.
+
+    The page type lives in the blog app (it is built from a clinician's profile), which scheduling must not
+    import: any page that offers `statement_version(details=…)` will do.
+    """
+    version = getattr(page.specific, "statement_version", None) if page is not None else None
+    return version(details=details) if version else ""

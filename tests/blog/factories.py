@@ -4,7 +4,7 @@ import factory
 import wagtail_factories
 from wagtail.rich_text import RichText
 
-from blog.models import ArticleIndexPage, ArticlePage, Person
+from blog.models import ArticleIndexPage, ArticlePage, DisclosureStatementPage, Person
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
@@ -14,6 +14,28 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Person
+
+
+def licensed_person(**fields) -> Person:
+    """A Colorado-licensed psychologist with degrees, as the disclosure statement needs."""
+    defaults = {
+        "degrees": "PhD in Clinical Psychology, University of Denver\nMA in Counseling, CU Denver",
+        "license_type": "psychologist",
+        "license_number": "PSY.0004567",
+        "license_state": "CO",
+    }
+    return PersonFactory(**(defaults | fields))
+
+
+class DisclosureStatementPageFactory(wagtail_factories.PageFactory):
+    title = "Disclosure statement"
+    slug = "disclosure-statement"
+    clinician = factory.LazyFunction(licensed_person)
+    last_reviewed = datetime.date(2026, 11, 30)
+    methods_and_fees = "<p>Sessions are $160.</p>"
+
+    class Meta:
+        model = DisclosureStatementPage
 
 
 class ArticleIndexPageFactory(wagtail_factories.PageFactory):

@@ -93,6 +93,7 @@ def test_visitor_requests_an_appointment_with_the_keyboard_on_a_phone(
     type_into(page, "#id_message", "Looking for support with a big change.")
     tick(page, "#id_consent")
     tick(page, "#id_privacy_acknowledged")
+    tick(page, "#id_disclosure_acknowledged")
     tab_to(page, ".request-form__submit")
     page.keyboard.press("Enter")
 
@@ -107,6 +108,8 @@ def test_visitor_requests_an_appointment_with_the_keyboard_on_a_phone(
     assert stored.contact_method == "text" and stored.voicemail_ok is False
     assert stored.session_format == "online" and stored.colorado_attested_at is not None
     assert stored.preferred_times == ["monday-afternoon"]
+    assert stored.disclosure_acknowledged_at is not None and stored.disclosure_version
+    assert stored.good_faith_estimate_due_on is not None  # self-pay
     assert [m.subject for m in mail.outbox] == ["New appointment request", mail.outbox[1].subject]
 
 

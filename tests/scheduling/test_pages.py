@@ -102,7 +102,7 @@ def test_errors_are_summarised_at_the_top_and_values_are_kept(client, scheduling
 def test_radio_group_errors_are_described_on_the_fieldset(client, scheduling_page, valid_post):
     data = {key: value for key, value in valid_post.items() if key != "payment"}
     html = client.post("/schedule/", data).content.decode()
-    assert '<fieldset class="field__fieldset" aria-describedby="id_payment_error">' in html
+    assert '<fieldset class="field__fieldset" aria-describedby="id_payment_helptext id_payment_error">' in html
     assert '<a href="#id_payment_0">Select self-pay or insurance</a>' in html
 
 
