@@ -5,10 +5,17 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.migrating import migrate
+from tests.migrating import migrate, migrate_latest
 
 BEFORE = [("newsletter", "0001_initial")]
 OUTBOX = [("newsletter", "0003_outbox")]
+
+
+@pytest.fixture(autouse=True)
+def _latest_migrations_afterwards(transactional_db):
+    # A test that stops at a past migration would leave later tests without the newest tables and columns.
+    yield
+    migrate_latest()
 
 
 # The data other tests rely on (what migrate leaves: the Wagtail tree, the staff groups) comes back afterwards.

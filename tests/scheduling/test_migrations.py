@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.migrating import migrate
+from tests.migrating import migrate, migrate_latest
 
 BEFORE = [("scheduling", "0001_initial")]
 NULLABLE = [("scheduling", "0003_appointmentrequest_calendar_fields")]
@@ -25,6 +25,13 @@ REQUEST_FIELDS = {
     "session_format": "in_person",
     "payment": "self_pay",
 }
+
+
+@pytest.fixture(autouse=True)
+def _latest_migrations_afterwards(transactional_db):
+    # A test that stops at a past migration would leave later tests without the newest tables and columns.
+    yield
+    migrate_latest()
 
 
 # The data other tests rely on (what migrate leaves: the Wagtail tree, the staff groups) comes back afterwards.
