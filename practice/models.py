@@ -174,7 +174,7 @@ US_POSTAL_CODE = RegexValidator(r"^\d{5}(-\d{4})?$", "Enter a ZIP code such as 8
 @register_setting(icon="home")
 class PracticeDetails(BaseSiteSetting):
     # Every page's header and footer link these: read with the setting, not one query each.
-    select_related = ["booking_page", "privacy_page", "accessibility_page"]
+    select_related = ["booking_page", "privacy_page", "accessibility_page", "disclosure_page"]
 
     practice_name = models.CharField(max_length=120, default="Better Lives, Building Tribes")
     clinician_name = models.CharField(
