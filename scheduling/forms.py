@@ -1,7 +1,11 @@
 """The public appointment request form: plain language, kind errors, spam checks that never block people."""
 
+from datetime import timedelta
+
 from django import forms
 from django.conf import settings
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from practice.forms import (
     EmailAddressField,
@@ -24,10 +28,16 @@ from scheduling.models.appointments import (
     SessionFormat,
     SessionsFor,
 )
+from scheduling.slots import OpenTimes, Slot, slot_value_parse
 
 TIMING_SALT = "scheduling.request-form.started"
 TIMING = SubmitTiming(salt=TIMING_SALT)
 YES_NO = [("yes", "Yes"), ("no", "No")]
+NO_TIME_FITS = "none"
+SLOT_NOT_OPEN = (
+    "That time is no longer open: someone may have just asked for it. "
+    "Choose another time below, or “None of these times work”"
+)
 
 
 def timing_token_make() -> str:
@@ -117,6 +127,23 @@ class AppointmentRequestForm(ErrorSummaryMixin, forms.Form):
             "call us and we’ll gladly help you find someone licensed where you are."
         ),
     )
+    # The open times are rendered by the page from `slot_sections()`; without published hours the field is gone.
+    slot = forms.CharField(
+        label="Choose a time",
+        required=False,
+        max_length=64,
+        widget=forms.RadioSelect,
+        error_messages={
+            "max_length": "Choose one of the times shown",
+            "null_characters_not_allowed": "Choose one of the times shown",
+        },
+        help_text="Times are in Denver time (Mountain Time). We hold the time you choose for you while we confirm it.",
+    )
+    waitlist = forms.BooleanField(
+        label="Put me on the waitlist",
+        required=False,
+        help_text="If a time that suits you opens up, we’ll contact you the way you chose above to offer it.",
+    )
     preferred_times = forms.MultipleChoiceField(
         label="When are you usually free?",
         choices=TIME_SLOTS,
@@ -185,16 +212,71 @@ class AppointmentRequestForm(ErrorSummaryMixin, forms.Form):
     )
     started = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, clinician_name: str = "", disclosure_available: bool = False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        clinician_name: str = "",
+        disclosure_available: bool = False,
+        open_times: OpenTimes | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         if not disclosure_available:
             del self.fields["disclosure_acknowledged"]
+        self.open_times = open_times if open_times is not None and open_times.formats else None
+        if self.open_times is None:
+            # No hours published: people tell us when they are free, as before there were open times.
+            del self.fields["slot"], self.fields["waitlist"]
         clinician = clinician_name or "our clinician"
         for name in ("in_colorado", "message"):
             self.fields[name].help_text = self.fields[name].help_text.format(clinician=clinician)
 
+    def clean_slot(self) -> Slot | None:
+        """The open time chosen (a Slot), or None for "none of these times work"."""
+        value = self.cleaned_data["slot"]
+        if not value:
+            raise forms.ValidationError("Choose a time, or choose “None of these times work”", code="required")
+        if value == NO_TIME_FITS:
+            return None
+        parsed = slot_value_parse(value)
+        if parsed is None:
+            raise forms.ValidationError("Choose one of the times shown", code="invalid")
+        if parsed[1] <= timezone.now():
+            raise forms.ValidationError("That time has passed. Choose another time below", code="past")
+        slot = self.open_times.by_value().get(value)
+        if slot is None:
+            raise forms.ValidationError(SLOT_NOT_OPEN, code="not_open")
+        return slot
+
+    def slot_taken(self, open_times: OpenTimes) -> None:
+        """Someone else took the chosen time as this request was being saved: show the times open now."""
+        self.open_times = open_times
+        self.add_error("slot", forms.ValidationError(SLOT_NOT_OPEN, code="taken"))
+
     def clean(self):
         cleaned = super().clean()
+        slot = cleaned.get("slot")
+        if slot is not None and cleaned.get("session_format") and slot.session_format != cleaned["session_format"]:
+            self.add_error(
+                "slot",
+                forms.ValidationError(
+                    f"That time is for {SessionFormat(slot.session_format).label.lower()} sessions. Choose a time "
+                    f"for {SessionFormat(cleaned['session_format']).label.lower()} sessions, or change how you "
+                    "would like to meet",
+                    code="wrong_format",
+                ),
+            )
+        elif slot is not None and cleaned.get("sessions_for") and not slot.suits(cleaned["sessions_for"]):
+            self.add_error(
+                "slot",
+                forms.ValidationError(
+                    f"That time is for {slot.service_label} only. "
+                    "Choose another time, or change who the sessions are for",
+                    code="wrong_service",
+                ),
+            )
+        if slot is not None:
+            cleaned["waitlist"] = False  # A time was chosen: nothing to wait for.
         if cleaned.get("session_format") == SessionFormat.ONLINE and not cleaned.get("in_colorado"):
             self.add_error(
                 "in_colorado",
@@ -224,6 +306,53 @@ class AppointmentRequestForm(ErrorSummaryMixin, forms.Form):
         )
         return timing is not Timing.FINE
 
+    def slot_sections(self) -> list[dict]:
+        """The open times to show, by format (the one chosen first), then week, then day; each radio with its
+        id (the first is the one the error summary links to) and whether it is the one chosen."""
+        if self.open_times is None:
+            return []
+        chosen_format = self.data.get("session_format") if self.is_bound else None
+        chosen = str(self.data.get("slot", "")) if self.is_bound else ""
+        formats = sorted(SessionFormat, key=lambda item: item.value != chosen_format)
+        sections, index = [], 0
+        today = timezone.localdate()
+        for session_format in formats:
+            weeks: dict = {}
+            for slot in self.open_times.slots:
+                if slot.session_format != session_format:
+                    continue
+                monday = slot.day - timedelta(days=slot.day.weekday())
+                days = weeks.setdefault(monday, {})
+                days.setdefault(slot.day, []).append(
+                    {"slot": slot, "id": f"{self['slot'].auto_id}_{index}", "checked": slot.value == chosen}
+                )
+                index += 1
+            week_list = []
+            for monday, days in sorted(weeks.items()):
+                day_list = [{"day": day, "times": times} for day, times in sorted(days.items())]
+                count = sum(len(times) for times in days.values())
+                week_list.append(
+                    {
+                        "label": _week_label(monday, today),
+                        "count": count,
+                        "open": not week_list or any(time["checked"] for day in day_list for time in day["times"]),
+                        "days": day_list,
+                    }
+                )
+            sections.append(
+                {
+                    "format": session_format,
+                    "published": session_format in self.open_times.formats,
+                    "weeks": week_list,
+                }
+            )
+        return sections
+
+    def no_time_fits_choice(self) -> dict:
+        chosen = self.is_bound and self.data.get("slot") == NO_TIME_FITS
+        index = len(self.open_times.slots) if self.open_times else 0
+        return {"value": NO_TIME_FITS, "id": f"{self['slot'].auto_id}_{index}", "checked": chosen}
+
     def preferred_times_by_day(self) -> list[tuple[str, list]]:
         """The time checkboxes grouped by weekday, each with its part-of-day label."""
         subwidgets = list(self["preferred_times"])
@@ -232,3 +361,12 @@ class AppointmentRequestForm(ErrorSummaryMixin, forms.Form):
             parts = subwidgets[index * len(DAY_PARTS) : (index + 1) * len(DAY_PARTS)]
             groups.append((day_label, [(part, label) for part, (_value, label) in zip(parts, DAY_PARTS, strict=True)]))
         return groups
+
+
+def _week_label(monday, today) -> str:
+    this_monday = today - timedelta(days=today.weekday())
+    if monday == this_monday:
+        return "This week"
+    if monday == this_monday + timedelta(days=7):
+        return "Next week"
+    return f"Week of {date_format(monday, 'F j')}"

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -21,8 +21,10 @@ from practice.email import automatic_message
 from practice.models import PracticeDetails
 from practice.outbox import Outbox, outbox_enqueue
 from scheduling import calendar
+from scheduling.business_days import business_days_after
 from scheduling.good_faith_estimate import good_faith_estimate_deadline
 from scheduling.models.appointments import (
+    FINISHED_STATUSES,
     AppointmentRequest,
     NotificationDelivery,
     NotificationKind,
@@ -30,6 +32,8 @@ from scheduling.models.appointments import (
     SessionFormat,
     Status,
 )
+from scheduling.models.availability import STANDING_STATES, BookingSettings, HeldBlock, HoldState, SlotHold
+from scheduling.slots import Slot, practice_zone
 
 logger = logging.getLogger(__name__)
 
@@ -67,16 +71,30 @@ CALENDAR_METHODS = {
 
 @sensitive_variables("data", "canonical")
 def _fingerprint(*, data: dict) -> str:
-    canonical = json.dumps({field: data.get(field) for field in REQUEST_FIELDS}, sort_keys=True, default=str)
+    described = {field: data.get(field) for field in REQUEST_FIELDS}
+    slot = data.get("slot")
+    described.update(slot=slot.value if slot else None, waitlist=bool(data.get("waitlist")))
+    canonical = json.dumps(described, sort_keys=True, default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+class SlotTaken(Exception):
+    """Someone else holds (part of) this time already; nothing was written."""
+
+
 @sensitive_variables("data", "fields")
-def appointment_request_submit(*, data: dict, spam: bool = False, disclosure_version: str = "") -> AppointmentRequest:
+def appointment_request_submit(
+    *, data: dict, spam: bool = False, disclosure_version: str = "", rules: BookingSettings | None = None
+) -> AppointmentRequest:
     """Store a request, then (after commit) notify the front desk and, if asked, the client.
 
     A confirmation that the visitor read the disclosure statement is kept with the statement's version. A
     self-pay request gets the due date of its Good Faith Estimate (3 business days after the request).
+
+    An open time the visitor chose (`data["slot"]`, a Slot) is held for the request, as `rules` say; if
+    another request took it first, SlotTaken is raised and nothing is stored, so the visitor can choose again.
+    A request flagged as spam records the time asked for but holds nothing. `data["waitlist"]` puts the
+    request on the waitlist.
 
     The request is committed before any email is attempted, so an email outage
     can never lose it. The same request sent again within a few minutes (a
@@ -105,10 +123,20 @@ def appointment_request_submit(*, data: dict, spam: bool = False, disclosure_ver
                 else None
             ),
             status=Status.SPAM if spam else Status.NEW,
+            requested_for=data["slot"].starts_at if data.get("slot") else None,
+            waitlist_joined_at=now if data.get("waitlist") else None,
             fingerprint=fingerprint,
         )
         appointment_request.full_clean()
         appointment_request.save()
+        if data.get("slot") and not spam:
+            _hold_take(
+                appointment_request=appointment_request,
+                slot=data["slot"],
+                state=HoldState.HELD,
+                expires_at=hold_expiry(rules=rules or BookingSettings(), starts_at=data["slot"].starts_at, now=now),
+                now=now,
+            )
         if not spam:
             kinds = [NotificationKind.FRONT_DESK_ALERT]
             if appointment_request.acknowledgement_ok:
@@ -116,6 +144,149 @@ def appointment_request_submit(*, data: dict, spam: bool = False, disclosure_ver
             for kind in kinds:
                 _delivery_create(appointment_request=appointment_request, kind=kind)
     return appointment_request
+
+
+def hold_expiry(*, rules: BookingSettings, starts_at: datetime, now: datetime | None = None) -> datetime:
+    """When a time held now lapses: the same time of day after the rules' business days, never past the time."""
+    local_now = timezone.localtime(now or timezone.now(), practice_zone())
+    day = business_days_after(local_now.date(), rules.hold_business_days)
+    return min(datetime.combine(day, local_now.time(), tzinfo=practice_zone()), starts_at)
+
+
+def _hold_log(hold: SlotHold, action: str, *, user=None) -> None:
+    log(hold.appointment_request, action, user=user, data={"starts_at": _log_value(hold.starts_at)})
+
+
+def _hold_end(hold: SlotHold, *, state: str, now: datetime, user=None) -> None:
+    """End a standing hold (declined, expired or released): its time is free for others at once."""
+    HeldBlock.objects.filter(hold=hold).delete()
+    hold.state, hold.ended_at = state, now
+    hold.save(update_fields=["state", "ended_at"])
+    _hold_log(hold, f"scheduling.time_{state}", user=user)
+
+
+def _hold_take(
+    *,
+    appointment_request: AppointmentRequest,
+    slot: Slot,
+    state: str,
+    expires_at: datetime | None,
+    now: datetime,
+    user=None,
+) -> SlotHold:
+    """Hold `slot` for the request, in place of the time it held before. Raises SlotTaken, writing nothing,
+    when any of its minutes (the buffer after it included) is held for another request.
+
+    The blocks' unique index decides a race: of two transactions taking the same minutes, the second waits for
+    the first and then fails, whatever each read before.
+    """
+    try:
+        with transaction.atomic():
+            # Holds that lapsed but still own minutes in this span give them up first.
+            lapsed = SlotHold.objects.select_for_update(of=("self",)).filter(state=HoldState.HELD, expires_at__lte=now)
+            for hold in lapsed.overlapping(slot.starts_at, slot.blocked_until).select_related("appointment_request"):
+                _hold_end(hold, state=HoldState.EXPIRED, now=now)
+            standing = SlotHold.objects.select_for_update(of=("self",)).filter(
+                appointment_request=appointment_request, state__in=STANDING_STATES
+            )
+            for hold in standing.select_related("appointment_request"):
+                lapsed_now = hold.state == HoldState.HELD and hold.expires_at <= now
+                _hold_end(hold, state=HoldState.EXPIRED if lapsed_now else HoldState.RELEASED, now=now, user=user)
+            hold = SlotHold.objects.create(
+                appointment_request=appointment_request,
+                session_format=slot.session_format,
+                starts_at=slot.starts_at,
+                ends_at=slot.ends_at,
+                blocked_until=slot.blocked_until,
+                state=state,
+                expires_at=expires_at,
+                offered_by=user,
+            )
+            HeldBlock.objects.bulk_create(HeldBlock(hold=hold, starts_at=start) for start in hold.block_starts())
+    except IntegrityError as error:
+        raise SlotTaken from error
+    return hold
+
+
+def slot_hold_offer(*, appointment_request: AppointmentRequest, slot: Slot, user, rules: BookingSettings) -> SlotHold:
+    """Hold another open time for a request (in place of any it held), for the front desk to offer the client.
+
+    No email goes out: the front desk offers it in person, by phone or their own email, then confirms it.
+    Raises SlotTaken when the time was taken meanwhile.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        hold = _hold_take(
+            appointment_request=appointment_request,
+            slot=slot,
+            state=HoldState.HELD,
+            expires_at=hold_expiry(rules=rules, starts_at=slot.starts_at, now=now),
+            now=now,
+            user=user,
+        )
+        _hold_log(hold, "scheduling.time_offered", user=user)
+    return hold
+
+
+def standing_hold(appointment_request: AppointmentRequest, *, at: datetime | None = None) -> SlotHold | None:
+    return SlotHold.objects.standing(at=at or timezone.now()).filter(appointment_request=appointment_request).first()
+
+
+def slot_hold_confirm(*, appointment_request: AppointmentRequest, user) -> NotificationDelivery:
+    """Confirm the time held for a request: it is scheduled then, and the client gets the confirmation and its
+    calendar file as when a time is entered by hand. A hold that lapsed can still be confirmed while nobody
+    else has taken its time."""
+    now = timezone.now()
+    with transaction.atomic():
+        hold = (
+            SlotHold.objects.select_for_update()
+            .filter(appointment_request=appointment_request, state=HoldState.HELD)
+            .first()
+        )
+        if hold is None or HeldBlock.objects.filter(hold=hold).count() != len(hold.block_starts()):
+            raise ValidationError("This request holds no time to confirm. Offer it an open time first.")
+        hold.state, hold.expires_at = HoldState.CONFIRMED, None
+        hold.save(update_fields=["state", "expires_at"])
+        _hold_log(hold, "scheduling.time_confirmed", user=user)
+        appointment_request_triage(
+            appointment_request=appointment_request,
+            user=user,
+            status=Status.SCHEDULED,
+            assigned_to=appointment_request.assigned_to,
+            scheduled_for=hold.starts_at,
+            internal_notes=appointment_request.internal_notes,
+            good_faith_estimate_sent_on=appointment_request.good_faith_estimate_sent_on,
+            now=now,
+        )
+        appointment_request.refresh_from_db()
+        return appointment_confirmation_send(appointment_request=appointment_request, user=user)
+
+
+def slot_hold_decline(*, appointment_request: AppointmentRequest, user) -> SlotHold:
+    """Decline the time held for a request; the request stays, for another time or the waitlist."""
+    with transaction.atomic():
+        hold = (
+            SlotHold.objects.select_for_update(of=("self",))
+            .filter(appointment_request=appointment_request, state=HoldState.HELD)
+            .select_related("appointment_request")
+            .first()
+        )
+        if hold is None:
+            raise ValidationError("This request holds no time to decline.")
+        _hold_end(hold, state=HoldState.DECLINED, now=timezone.now(), user=user)
+    return hold
+
+
+def slot_holds_expire(*, now: datetime | None = None) -> int:
+    """End every held time whose hold has lapsed, so it shows as free and in the front desk's freed times."""
+    now = now or timezone.now()
+    count = 0
+    with transaction.atomic():
+        lapsed = SlotHold.objects.select_for_update(of=("self",)).filter(state=HoldState.HELD, expires_at__lte=now)
+        for hold in lapsed.select_related("appointment_request"):
+            _hold_end(hold, state=HoldState.EXPIRED, now=now)
+            count += 1
+    return count
 
 
 def _delivery_create(*, appointment_request: AppointmentRequest, kind: str) -> NotificationDelivery:
@@ -129,6 +300,12 @@ def _delivery_create(*, appointment_request: AppointmentRequest, kind: str) -> N
 def _practice_details() -> PracticeDetails:
     site = Site.objects.filter(is_default_site=True).first()
     return PracticeDetails.for_site(site) if site else PracticeDetails()
+
+
+def booking_rules() -> BookingSettings:
+    """The default site's booking rules (for jobs and the admin, which have no public request to go by)."""
+    site = Site.objects.filter(is_default_site=True).first()
+    return BookingSettings.for_site(site) if site else BookingSettings()
 
 
 def _admin_url(name: str, *args) -> str:
@@ -249,6 +426,7 @@ def appointment_request_triage(
     scheduled_for: datetime | None = None,
     internal_notes: str = "",
     good_faith_estimate_sent_on: date | None = None,
+    now: datetime | None = None,
 ) -> AppointmentRequest:
     """Save the front desk's triage and log what changed, without personal text (notes: just "changed").
 
@@ -259,7 +437,13 @@ def appointment_request_triage(
     schedule, raises the calendar SEQUENCE, so the next file the client gets supersedes the one they hold. An
     appointment the client holds that is no longer scheduled (another status, or no time) is cancelled: the
     client is emailed a cancellation with a calendar file that removes it (after commit, tracked and retried).
+
+    The request's time in the calendar follows: a scheduled time is confirmed (the held one, or a new one of the
+    booking rules' length, refused with a ValidationError when it overlaps another request's time); a time
+    taken off the schedule, or any time of a request that is over, is released for others. "Waitlisted" puts
+    the request on the waitlist.
     """
+    now = now or timezone.now()
     with transaction.atomic():
         before = (
             AppointmentRequest.objects.select_for_update(of=("self",))
@@ -298,9 +482,13 @@ def appointment_request_triage(
         if before.confirmation_sent_at is not None and (before.scheduled_for != scheduled_for or stood != stands):
             appointment_request.calendar_sequence = before.calendar_sequence + 1
             update_fields.append("calendar_sequence")
+        if status == Status.WAITLISTED and before.waitlist_joined_at is None:
+            appointment_request.waitlist_joined_at = now
+            update_fields.append("waitlist_joined_at")
         appointment_request.save(update_fields=update_fields)
         if changes:
             log(appointment_request, "scheduling.triage", user=user, data={"changes": changes})
+        _hold_follow_triage(appointment_request, stands=stands, now=now, user=user)
         if stood and not stands and before.confirmed_for is not None:
             _delivery_create(appointment_request=appointment_request, kind=NotificationKind.APPOINTMENT_CANCELLATION)
             log(
@@ -310,6 +498,44 @@ def appointment_request_triage(
                 data={"scheduled_for": _log_value(before.confirmed_for)},
             )
     return appointment_request
+
+
+def _hold_follow_triage(appointment_request: AppointmentRequest, *, stands: bool, now: datetime, user) -> None:
+    hold = (
+        SlotHold.objects.select_for_update(of=("self",))
+        .filter(appointment_request=appointment_request, state__in=STANDING_STATES)
+        .select_related("appointment_request")
+        .first()
+    )
+    if not stands:
+        over = appointment_request.status in FINISHED_STATUSES
+        if hold is not None and (over or hold.state == HoldState.CONFIRMED):
+            _hold_end(hold, state=HoldState.RELEASED, now=now, user=user)
+        return
+    if hold is not None and hold.starts_at == appointment_request.scheduled_for:
+        if hold.state == HoldState.HELD:
+            hold.state, hold.expires_at = HoldState.CONFIRMED, None
+            hold.save(update_fields=["state", "expires_at"])
+            _hold_log(hold, "scheduling.time_confirmed", user=user)
+        return
+    rules = booking_rules()
+    starts_at = appointment_request.scheduled_for
+    ends_at = starts_at + timedelta(minutes=rules.session_minutes)
+    slot = Slot(
+        starts_at=starts_at,
+        session_format=appointment_request.session_format,
+        service="",
+        ends_at=ends_at,
+        blocked_until=ends_at + timedelta(minutes=rules.buffer_minutes),
+    )
+    try:
+        _hold_take(
+            appointment_request=appointment_request, slot=slot, state=HoldState.CONFIRMED, expires_at=None, now=now
+        )
+    except SlotTaken as error:
+        raise ValidationError(
+            {"scheduled_for": "That time overlaps another request’s held or confirmed time. Choose another time."}
+        ) from error
 
 
 def appointment_request_view_log(*, appointment_request: AppointmentRequest, user) -> None:

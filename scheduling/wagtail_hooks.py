@@ -1,10 +1,11 @@
 """Wagtail hooks of the scheduling app: the admin queue, its history actions, dashboard panel."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format, time_format
 from django.utils.timesince import timesince
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
@@ -13,12 +14,30 @@ from wagtail.log_actions import LogFormatter
 from scheduling.models.appointments import AppointmentRequest
 from scheduling.viewsets import appointment_request_viewset, permission_policy
 
+TIME_ACTIONS = [
+    ("scheduling.time_offered", "Time offered", "Held a time to offer the client"),
+    ("scheduling.time_confirmed", "Time confirmed", "Confirmed the held time"),
+    ("scheduling.time_declined", "Time declined", "Declined the held time"),
+    ("scheduling.time_expired", "Hold expired", "The held time expired"),
+    ("scheduling.time_released", "Time released", "Released the time"),
+]
 FIELD_LABELS = {
     "status": "Status",
     "assigned_to": "Assigned to",
     "scheduled_for": "Scheduled for",
     "good_faith_estimate_sent_on": "Good Faith Estimate sent",
 }
+
+
+class TimeFormatter(LogFormatter):
+    """A held time's change, with the time (never anything the visitor typed)."""
+
+    def format_message(self, log_entry):
+        starts_at = (log_entry.data or {}).get("starts_at")
+        if not starts_at:
+            return self.message
+        moment = timezone.localtime(datetime.fromisoformat(starts_at))
+        return f"{self.message}: {date_format(moment, 'D, M j, Y')}, {time_format(moment, 'g:i A')}"
 
 
 @hooks.register("register_admin_viewset")
@@ -42,6 +61,9 @@ def register_scheduling_log_actions(actions):
                     old, new = change
                     parts.append(f"{FIELD_LABELS.get(field, field)}: {old or '—'} → {new or '—'}")
             return "; ".join(parts) or "Triaged"
+
+    for action, label, message in TIME_ACTIONS:
+        actions.register_action(action)(type("TimeFormatter", (TimeFormatter,), {"label": label, "message": message}))
 
     actions.register_action("scheduling.view", "View", "Viewed the request")
     actions.register_action("scheduling.export", "Export", "Exported in a spreadsheet")

@@ -68,6 +68,10 @@ class Payment(models.TextChoices):
 FINISHED_STATUSES = (Status.DECLINED, Status.REFERRED, Status.CLOSED, Status.SPAM)
 
 
+# Where a request can wait for a time to open up.
+WAITLIST_STATUSES = (Status.NEW, Status.CONTACTED, Status.WAITLISTED)
+
+
 class EstimateStatus(models.TextChoices):
     """Where a request stands on its Good Faith Estimate (45 CFR 149.610), for the queue's filter and badge."""
 
@@ -80,6 +84,12 @@ class EstimateStatus(models.TextChoices):
 class AppointmentRequestQuerySet(models.QuerySet):
     def waiting(self) -> "AppointmentRequestQuerySet":
         return self.filter(status=Status.NEW)
+
+    def waitlist(self) -> "AppointmentRequestQuerySet":
+        """Requests waiting for a time to open, oldest first: on the waitlist and neither scheduled nor over."""
+        return self.filter(waitlist_joined_at__isnull=False, status__in=WAITLIST_STATUSES).order_by(
+            "waitlist_joined_at", "pk"
+        )
 
     def not_spam(self) -> "AppointmentRequestQuerySet":
         return self.exclude(status=Status.SPAM)
@@ -134,6 +144,8 @@ class AppointmentRequest(models.Model):
     colorado_attested_at = models.DateTimeField(
         "attested being in Colorado for online sessions at", null=True, blank=True
     )
+    # The open time the visitor chose on the form (kept when its hold ends, as a record of what they asked for).
+    requested_for = models.DateTimeField("time asked for", null=True, blank=True, editable=False)
     preferred_times = models.JSONField(default=list, blank=True)
     availability_note = models.CharField(max_length=300, blank=True)
     payment = models.CharField(max_length=10, choices=Payment.choices)
@@ -181,6 +193,8 @@ class AppointmentRequest(models.Model):
     calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
     # The time the client's calendar holds (that of the last confirmation sent), until a cancellation is sent.
     confirmed_for = models.DateTimeField("time in the confirmation sent", null=True, blank=True, editable=False)
+    # When the request joined the waitlist: the visitor asked to, or the front desk set "Waitlisted".
+    waitlist_joined_at = models.DateTimeField("on the waitlist since", null=True, blank=True, editable=False)
     # Hash of what was sent, to recognise a double submit without storing anything new.
     fingerprint = models.CharField(max_length=64, db_index=True, editable=False)
     created_at = models.DateTimeField("received", auto_now_add=True, db_index=True)
@@ -222,6 +236,10 @@ class AppointmentRequest(models.Model):
         if self.good_faith_estimate_due_on is None or self.status in FINISHED_STATUSES:
             return EstimateStatus.NOT_NEEDED
         return EstimateStatus.OVERDUE if self.good_faith_estimate_due_on < today else EstimateStatus.DUE
+
+    def wants_day_part(self, day_part: str) -> bool:
+        """Whether a time on this weekday and part of day ("tuesday-morning") suits the visitor (no ticks: any)."""
+        return not self.preferred_times or day_part in self.preferred_times
 
     def preferred_times_display(self) -> str:
         labels = dict(TIME_SLOTS)

@@ -17,7 +17,9 @@ from practice.blocks import RICH_TEXT_FEATURES
 from practice.models import PracticeDetails
 from practice.rate_limit import rate_limit_exceeded
 from scheduling.forms import AppointmentRequestForm, timing_token_make
-from scheduling.services import appointment_request_submit
+from scheduling.models.availability import BookingSettings
+from scheduling.services import SlotTaken, appointment_request_submit
+from scheduling.slots import open_times
 
 
 class SchedulingPage(RoutablePageMixin, Page):
@@ -64,7 +66,12 @@ class SchedulingPage(RoutablePageMixin, Page):
     def request_form(self, request):
         details = PracticeDetails.for_request(request)
         disclosure_page = self.disclosure_statement(details)
-        form_options = {"clinician_name": details.clinician_name, "disclosure_available": disclosure_page is not None}
+        rules = BookingSettings.for_request(request)
+        form_options = {
+            "clinician_name": details.clinician_name,
+            "disclosure_available": disclosure_page is not None,
+            "open_times": open_times(rules=rules),
+        }
         status = 200
         rate_limited = False
         if request.method == "POST":
@@ -79,12 +86,17 @@ class SchedulingPage(RoutablePageMixin, Page):
                     rate_limited = True
                     status = 429
                 else:
-                    appointment_request_submit(
-                        data=form.cleaned_data,
-                        spam=form.looks_like_spam,
-                        disclosure_version=_statement_version(disclosure_page, details=details),
-                    )
-                    return redirect(self.get_url(request) + self.reverse_subpage("request_sent"))
+                    try:
+                        appointment_request_submit(
+                            data=form.cleaned_data,
+                            spam=form.looks_like_spam,
+                            disclosure_version=_statement_version(disclosure_page, details=details),
+                            rules=rules,
+                        )
+                    except SlotTaken:
+                        form.slot_taken(open_times(rules=rules))
+                    else:
+                        return redirect(self.get_url(request) + self.reverse_subpage("request_sent"))
         else:
             form = AppointmentRequestForm(initial={"started": timing_token_make()}, **form_options)
         context = {
