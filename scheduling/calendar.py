@@ -41,10 +41,11 @@ def _organizer(details) -> vCalAddress:
     return organizer
 
 
-def appointment_ics(*, appointment_request, details, method: str = PUBLISH) -> bytes:
+def appointment_ics(*, appointment_request, details, method: str = PUBLISH, minutes: int | None = None) -> bytes:
     """The confirmation's file (PUBLISH, the appointment as now scheduled) or the cancellation's (CANCEL, the
     appointment as last confirmed, STATUS:CANCELLED). Both carry the request's UID and current SEQUENCE, which
-    the triage service raises on every change after a confirmation went out, so each file supersedes the last."""
+    the triage service raises on every change after a confirmation went out, so each file supersedes the last.
+    The appointment lasts `minutes` (its held time's length), or the practice's session length."""
     cancel = method == CANCEL
     starts_at = appointment_request.confirmed_for if cancel else appointment_request.scheduled_for
     if starts_at is None:
@@ -61,7 +62,7 @@ def appointment_ics(*, appointment_request, details, method: str = PUBLISH) -> b
     event.add("sequence", appointment_request.calendar_sequence)
     event.add("dtstamp", timezone.now())
     event.add("dtstart", starts_at)
-    event.add("dtend", starts_at + timedelta(minutes=details.session_length_minutes))
+    event.add("dtend", starts_at + timedelta(minutes=minutes or details.session_length_minutes))
     event.add("organizer", _organizer(details))
     event.add("summary", f"Appointment{with_whom} — {details.practice_name}")
     event.add("status", "CANCELLED" if cancel else "CONFIRMED")

@@ -350,16 +350,29 @@ def _message(*, kind: str, appointment_request: AppointmentRequest) -> EmailMult
         subject = f"Your appointment — {details.practice_name}"
         recipient = appointment_request.email
         template = "appointment_confirmation"
+    if kind in CALENDAR_METHODS:
+        context["minutes"] = _session_minutes(appointment_request, starts_at=context["starts_at"], details=details)
     text = render_to_string(f"scheduling/email/{template}.txt", context)
     html = render_to_string(f"scheduling/email/{template}.html", context)
     message = automatic_message(subject=subject, text=text, html=html, to=recipient, sender_name=details.practice_name)
     if method := CALENDAR_METHODS.get(kind):
         message.attach(
             "appointment.ics",
-            calendar.appointment_ics(appointment_request=appointment_request, details=details, method=method),
+            calendar.appointment_ics(
+                appointment_request=appointment_request, details=details, method=method, minutes=context["minutes"]
+            ),
             calendar.content_type(method),
         )
     return message
+
+
+def _session_minutes(appointment_request: AppointmentRequest, *, starts_at: datetime, details: PracticeDetails) -> int:
+    """How long the appointment at `starts_at` is: its held time's length (a couples time may be longer), else
+    the practice's session length."""
+    hold = (
+        SlotHold.objects.filter(appointment_request=appointment_request, starts_at=starts_at).order_by("-pk").first()
+    )
+    return (hold.ends_at - hold.starts_at) // timedelta(minutes=1) if hold else details.session_length_minutes
 
 
 def _appointment_stands(appointment_request: AppointmentRequest) -> bool:
@@ -438,10 +451,10 @@ def appointment_request_triage(
     appointment the client holds that is no longer scheduled (another status, or no time) is cancelled: the
     client is emailed a cancellation with a calendar file that removes it (after commit, tracked and retried).
 
-    The request's time in the calendar follows: a scheduled time is confirmed (the held one, or a new one of the
-    booking rules' length, refused with a ValidationError when it overlaps another request's time); a time
-    taken off the schedule, or any time of a request that is over, is released for others. "Waitlisted" puts
-    the request on the waitlist.
+    The request's time in the calendar follows: a scheduled time is confirmed (the held one, or a new one as long
+    as Practice details' session length, with the booking rules' buffer, refused with a ValidationError when it
+    overlaps another request's time); a time taken off the schedule, or any time of a request that is over, is
+    released for others. "Waitlisted" puts the request on the waitlist.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -520,7 +533,7 @@ def _hold_follow_triage(appointment_request: AppointmentRequest, *, stands: bool
         return
     rules = booking_rules()
     starts_at = appointment_request.scheduled_for
-    ends_at = starts_at + timedelta(minutes=rules.session_minutes)
+    ends_at = starts_at + timedelta(minutes=_practice_details().session_length_minutes)
     slot = Slot(
         starts_at=starts_at,
         session_format=appointment_request.session_format,

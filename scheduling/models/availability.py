@@ -71,20 +71,17 @@ class BookingSettings(BaseSiteSetting):
         help_text="A time a visitor asks for is kept for them this long (never past the time itself), then "
         "offered to others again unless you confirm it.",
     )
-    session_minutes = session_minutes_field(
-        help_text="For times you enter by hand on a request; weekly hours and exceptions have their own."
+    buffer_minutes = buffer_minutes_field(
+        help_text="Kept free after a time you enter by hand on a request (its length is the session length in "
+        "Practice details); weekly hours and exceptions have their own."
     )
-    buffer_minutes = buffer_minutes_field(help_text="Kept free after a time you enter by hand.")
 
     panels = [
         MultiFieldPanel(
             [FieldPanel("weeks_ahead"), FieldPanel("minimum_notice_hours"), FieldPanel("hold_business_days")],
             heading="What visitors can ask for",
         ),
-        MultiFieldPanel(
-            [FieldRowPanel([FieldPanel("session_minutes"), FieldPanel("buffer_minutes")])],
-            heading="Appointments entered by hand",
-        ),
+        MultiFieldPanel([FieldPanel("buffer_minutes")], heading="Appointments entered by hand"),
     ]
 
     class Meta:

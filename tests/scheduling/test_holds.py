@@ -2,8 +2,9 @@
 it, or it lapses; the database, not a check in Python, decides who gets a contested time."""
 
 import threading
-from datetime import timedelta
+from datetime import time, timedelta
 
+import icalendar
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -14,7 +15,7 @@ from wagtail.models import ModelLogEntry
 from scheduling import services
 from scheduling.business_days import business_days_after
 from scheduling.models.appointments import AppointmentRequest, SessionFormat, Status
-from scheduling.models.availability import HeldBlock, HoldState, SlotHold
+from scheduling.models.availability import HeldBlock, HoldState, SlotHold, WeeklyHours
 from scheduling.services import SlotTaken, appointment_request_submit, booking_rules
 from scheduling.slots import open_times
 from tests.scheduling.factories import AppointmentRequestFactory
@@ -238,7 +239,7 @@ def test_offering_another_time_moves_the_hold(online_slots, front_desk_user):
     assert {"scheduling.time_released", "scheduling.time_offered"} <= set(actions(appointment_request))
 
 
-def test_a_time_entered_by_hand_is_confirmed_for_the_rules_length(online_slots, front_desk_user):
+def test_a_time_entered_by_hand_is_confirmed_for_the_practice_session_length(online_slots, front_desk_user):
     appointment_request = AppointmentRequestFactory(session_format=ONLINE)
     starts_at = online_slots[2].starts_at
     services.appointment_request_triage(
@@ -356,3 +357,21 @@ def test_two_visitors_racing_for_one_time_exactly_one_holds_it(site):
     assert SlotHold.objects.filter(state=HoldState.HELD).count() == 1
     assert AppointmentRequest.objects.count() == 1
     assert HeldBlock.objects.count() == 12
+
+
+def test_the_confirmation_and_its_calendar_file_last_as_long_as_the_held_time(
+    site, practice_details, front_desk_user, django_capture_on_commit_callbacks
+):
+    WeeklyHours.objects.create(
+        weekday=5, starts=time(10), ends=time(12), session_format=ONLINE, service="couple", session_minutes=80
+    )
+    slot = open_times(rules=booking_rules()).slots[0]
+    appointment_request = appointment_request_submit(data=request_data(slot=slot, sessions_for="couple"))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.slot_hold_confirm(appointment_request=appointment_request, user=front_desk_user)
+
+    (message,) = mail.outbox
+    assert "80 minutes" in message.body
+    event = icalendar.Calendar.from_ical(message.attachments[0][1]).walk("VEVENT")[0]
+    assert event.decoded("dtend") - event.decoded("dtstart") == timedelta(minutes=80)
