@@ -28,6 +28,7 @@ from blog.importers import parse_txt
 from blog.models import ArticleIndexPage, ArticlePage, DisclosureStatementPage, Person
 from practice.models import HomePage, PracticeDetails, StandardPage
 from practice.services import site_address_from_url
+from scheduling.models.availability import AvailabilityException, BookingSettings, WeeklyHours
 from scheduling.models.page import SchedulingPage
 
 DATA_DIR = Path(__file__).resolve().parent
@@ -78,6 +79,7 @@ def demo_content_load() -> DemoContentResult:
         _articles(index=index, author=author, specs=data["articles"], created=created)
         _disclosure_page(home=home, clinician=author, spec=data["disclosure_page"], created=created)
         created.extend(scheduling_page_load(home=home))
+        _availability(home=home, data=data, created=created)
     return DemoContentResult(created=created)
 
 
@@ -276,6 +278,30 @@ def _articles(*, index: ArticleIndexPage, author: Person, specs: list[dict], cre
         page.tags.add(*spec["tags"])
         page.save_revision().publish()
         created.append(f"article “{parsed.title}”")
+
+
+def _availability(*, home: HomePage, data: dict, created: list[str]) -> None:
+    """Booking rules, weekly hours and exceptions, each only while the practice has none of its own."""
+    if not WeeklyHours.objects.exists():
+        rules = BookingSettings.for_site(home.get_site())
+        for field, value in data["booking_rules"].items():
+            setattr(rules, field, value)
+        rules.save()
+        for spec in data["weekly_hours"]:
+            hours = WeeklyHours(**spec)
+            hours.full_clean()
+            hours.save()
+        created.append(f"{len(data['weekly_hours'])} weekly hours")
+    if not AvailabilityException.objects.exists():
+        today = timezone.localdate()
+        for spec in data["availability_exceptions"]:
+            spec = dict(spec)
+            first = today + datetime.timedelta(days=spec.pop("in_days"))
+            last = first + datetime.timedelta(days=spec.pop("days") - 1)
+            exception = AvailabilityException(**spec, starts_on=first, ends_on=last)
+            exception.full_clean()
+            exception.save()
+        created.append(f"{len(data['availability_exceptions'])} availability exceptions")
 
 
 def scheduling_page_load(*, home: HomePage) -> list[str]:

@@ -4,6 +4,7 @@ from django.core import mail
 from practice.demo.loader import demo_content_load, scheduling_page_load
 from practice.models import PracticeDetails
 from scheduling.models.appointments import AppointmentRequest, Status
+from scheduling.models.availability import AvailabilityException, BookingSettings, WeeklyHours
 from scheduling.models.page import SchedulingPage
 
 pytestmark = pytest.mark.django_db
@@ -205,3 +206,18 @@ def test_full_demo_content_shows_the_schedule_button(client, db):
     demo_content_load()
     html = client.get("/").content.decode()
     assert 'href="/schedule/"' in html
+
+
+def test_demo_content_publishes_hours_so_the_schedule_offers_open_times(client, db):
+    demo_content_load()
+    html = client.get("/schedule/").content.decode()
+    assert html.count('name="slot"') > 40
+    assert "(couples sessions only)" in html
+    assert WeeklyHours.objects.count() == 7
+    assert set(AvailabilityException.objects.values_list("kind", flat=True)) == {"closed", "extra"}
+    rules = BookingSettings.objects.get()
+    assert (rules.weeks_ahead, rules.hold_business_days) == (4, 2)
+    # Loaded once: the practice's own hours are never replaced.
+    WeeklyHours.objects.filter(weekday=0).delete()
+    demo_content_load()
+    assert not WeeklyHours.objects.filter(weekday=0).exists()
