@@ -1,6 +1,10 @@
 """The scheduling page: its routes show the request form, take it, and thank the visitor."""
 
+from datetime import UTC, datetime
+from urllib.parse import urlencode
+
 from django.conf import settings
+from django.core import signing
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control
@@ -87,7 +91,7 @@ class SchedulingPage(RoutablePageMixin, Page):
                     status = 429
                 else:
                     try:
-                        appointment_request_submit(
+                        appointment_request = appointment_request_submit(
                             data=form.cleaned_data,
                             spam=form.looks_like_spam,
                             disclosure_version=_statement_version(disclosure_page, details=details),
@@ -96,7 +100,10 @@ class SchedulingPage(RoutablePageMixin, Page):
                     except SlotTaken:
                         form.slot_taken(open_times(rules=rules))
                     else:
-                        return redirect(self.get_url(request) + self.reverse_subpage("request_sent"))
+                        sent_url = self.get_url(request) + self.reverse_subpage("request_sent")
+                        if appointment_request.requested_for:
+                            sent_url += "?" + urlencode({"time": _time_token(appointment_request.requested_for)})
+                        return redirect(sent_url)
         else:
             form = AppointmentRequestForm(initial={"started": timing_token_make()}, **form_options)
         context = {
@@ -111,7 +118,26 @@ class SchedulingPage(RoutablePageMixin, Page):
     @path("thank-you/", name="request_sent")
     @method_decorator(require_safe)
     def request_sent(self, request):
-        return TemplateResponse(request, "scheduling/request_sent.html", self.get_context(request))
+        context = {**self.get_context(request), "requested_for": _time_read(request.GET.get("time", ""))}
+        return TemplateResponse(request, "scheduling/request_sent.html", context)
+
+
+# The thank-you page repeats the time asked for from a signed, short-lived query value (no cookie, nothing
+# stored): a time and no more, so the page says nothing about the person even if the address is shared.
+TIME_SALT = "scheduling.request-sent.time"
+TIME_MAX_AGE = 60 * 60
+
+
+def _time_token(starts_at: datetime) -> str:
+    return signing.dumps(int(starts_at.timestamp()), salt=TIME_SALT)
+
+
+def _time_read(token: str) -> datetime | None:
+    try:
+        timestamp = signing.loads(token[:200], salt=TIME_SALT, max_age=TIME_MAX_AGE)
+        return datetime.fromtimestamp(int(timestamp), tz=UTC)
+    except (signing.BadSignature, TypeError, ValueError, OverflowError):
+        return None
 
 
 def _statement_version(page, *, details: PracticeDetails) -> str:

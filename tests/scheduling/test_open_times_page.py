@@ -102,6 +102,26 @@ def test_choosing_a_time_holds_it_for_the_request(
     assert (hold.state, hold.starts_at) == (HoldState.HELD, slot.starts_at)
     assert f'value="{slot.value}"' not in client.get("/schedule/").content.decode()
 
+    html = client.get(response["Location"]).content.decode()
+    local = slot.local_start
+    assert f"<strong>{local:%A}, {local:%B} {local.day} at {slot.time_label}</strong> (Denver time)" in html
+
+
+@pytest.mark.parametrize("token", ["", "garbage", "MTIz:1vA:" + "x" * 43, "x" * 10_000, "\x00"])
+def test_the_thank_you_page_ignores_a_missing_or_tampered_time(client, scheduling_page, token):
+    response = client.get("/schedule/thank-you/", {"time": token})
+    assert response.status_code == 200
+    assert "The time you asked for" not in response.content.decode()
+
+
+def test_the_thank_you_page_forgets_the_time_after_an_hour(client, scheduling_page, online_slots, monkeypatch):
+    from scheduling.models import page
+
+    token = page._time_token(online_slots[0].starts_at)
+    assert "The time you asked for" in client.get("/schedule/thank-you/", {"time": token}).content.decode()
+    monkeypatch.setattr(page, "TIME_MAX_AGE", -1)
+    assert "The time you asked for" not in client.get("/schedule/thank-you/", {"time": token}).content.decode()
+
 
 def test_none_of_these_times_work_can_join_the_waitlist(
     client, valid_post, online_slots, django_capture_on_commit_callbacks
