@@ -21,7 +21,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, SoupStrainer
 
-from deploy import bench_mailing, localsite
+from deploy import bench_mailing, bench_slots, localsite
 from deploy.localsite import SiteError, step
 
 DATABASE = "practice_bench"
@@ -128,6 +128,19 @@ print(json.dumps(mailing_measure(subscribers={subscribers})))
 """
 
 
+SLOTS_CODE = """
+import json
+from deploy.bench_slots import slots_measure
+print(json.dumps(slots_measure(weeks={weeks}, holds={holds})))
+"""
+
+
+def slots_figures(env: dict) -> dict:
+    """The open-times computation with weeks of hours and many held times on the bench database, rolled back."""
+    step(f"open times: {bench_slots.WEEKS} weeks of hours, {bench_slots.HOLDS} held times (rolled back)")
+    return localsite.shell(env, SLOTS_CODE.format(weeks=bench_slots.WEEKS, holds=bench_slots.HOLDS), timeout=900)
+
+
 def mailing_figures(env: dict) -> dict:
     """A new-article mailing to MAILING_SUBSCRIBERS subscribers on the bench database, rolled back."""
     step(f"newsletter mailing to {MAILING_SUBSCRIBERS:,} subscribers (locmem backend, rolled back)")
@@ -223,6 +236,7 @@ def render_report(
     sizes,
     workers: int,
     mailing: dict,
+    slots: dict,
     first_requests: list[float],
 ):
     by_name = {load.name: load for load in loads}
@@ -317,6 +331,15 @@ def render_report(
         f"{mailing['sent'] / mailing['send_seconds']:.0f} | {mailing['peak_mib']:.0f} MiB | "
         + ", ".join(f"{number} for {size} emails" for size, number in mailing["queries_per_chunk"].items())
         + " |",
+        "",
+        f"Open times on the same database (deploy/bench_slots.py: hours 7:00–21:00 every day in both formats for "
+        f"{slots['weeks']} weeks, {slots['offered']:,} times, {slots['held']} of them held or confirmed; in a "
+        "transaction that is rolled back; medians):",
+        "",
+        "| Slot computation alone | Read + compute (queries) | `/schedule/` rendered (queries) | HTML |",
+        "|-----:|-----:|-----:|-----:|",
+        f"| {slots['compute_ms']:.1f} ms | {slots['read_ms']:.1f} ms ({slots['read_queries']}) | "
+        f"{slots['page_ms']:.1f} ms ({slots['page_queries']}) | {slots['page_kib']:.0f} KiB |",
         END_MARKER,
     ]
     return "\n".join(lines) + "\n"
@@ -354,6 +377,7 @@ def bench() -> None:
     after = localsite.shell(env, GROW_CODE.format(count=EXTRA_ARTICLES))
     grown = query_counts(env, pages)
     mailing = mailing_figures(env)
+    slots = slots_figures(env)
     localsite.redis_ensure(db=REDIS_DB)  # publishing cleared the page cache already; start from empty anyway
 
     cached_port, uncached_port = localsite.free_port(), localsite.free_port()
@@ -400,6 +424,7 @@ def bench() -> None:
         sizes=sizes,
         workers=workers,
         mailing=mailing,
+        slots=slots,
         first_requests=first_requests,
     )
     report_write(section)

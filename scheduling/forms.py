@@ -323,13 +323,23 @@ class AppointmentRequestForm(ErrorSummaryMixin, forms.Form):
                     continue
                 monday = slot.day - timedelta(days=slot.day.weekday())
                 days = weeks.setdefault(monday, {})
+                # Plain strings, made once: a page of weeks holds hundreds of these.
+                value = slot.value
                 days.setdefault(slot.day, []).append(
-                    {"slot": slot, "id": f"{self['slot'].auto_id}_{index}", "checked": slot.value == chosen}
+                    {
+                        "value": value,
+                        "label": slot.time_label,
+                        "service_label": slot.service_label,
+                        "id": f"{self['slot'].auto_id}_{index}",
+                        "checked": value == chosen,
+                    }
                 )
                 index += 1
             week_list = []
             for monday, days in sorted(weeks.items()):
-                day_list = [{"day": day, "times": times} for day, times in sorted(days.items())]
+                day_list = [
+                    {"label": date_format(day, "l, F j"), "times": times} for day, times in sorted(days.items())
+                ]
                 count = sum(len(times) for times in days.values())
                 week_list.append(
                     {
