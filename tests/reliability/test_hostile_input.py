@@ -43,6 +43,7 @@ from tests.reliability.hostile import (
     urlencoded,
 )
 from tests.scheduling.factories import VALID_APPOINTMENT, SchedulingPageFactory
+from tests.scheduling.hours import weekday_hours_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -307,8 +308,14 @@ def appointment_forms(draw) -> dict:
     return data
 
 
+@pytest.fixture
+def published_hours(db):
+    """Open times on the form, so its time choice ("slot") meets hostile values too."""
+    return weekday_hours_publish()
+
+
 @given(body=bodies(with_extras(appointment_forms())), headers=browser_headers(host=True))
-def test_appointment_request_form_survives_hostile_posts(send, scheduling_page, body, headers):
+def test_appointment_request_form_survives_hostile_posts(send, scheduling_page, published_hours, body, headers):
     TALLY.case("appointment request form (POST /schedule/)")
     before = AppointmentRequest.objects.count()
     response = send("POST", SCHEDULE, body=body, headers=headers)

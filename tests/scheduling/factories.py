@@ -27,6 +27,8 @@ VALID_APPOINTMENT = {
     "client_type": "new",
     "session_format": "online",
     "in_colorado": "on",
+    # "None of these times work" when the practice publishes hours (the field is not there otherwise).
+    "slot": "none",
     "preferred_times": ["tuesday-evening", "friday-morning"],
     "availability_note": "Not before 8am",
     "payment": "self_pay",

@@ -144,7 +144,7 @@ def test_a_chosen_time_never_puts_the_request_on_the_waitlist(
 
 
 def test_no_choice_is_explained_and_linked_from_the_summary(client, valid_post, online_slots):
-    html = client.post("/schedule/", valid_post).content.decode()
+    html = client.post("/schedule/", {**valid_post, "slot": ""}).content.decode()
     assert '<a href="#id_slot_0">Choose a time, or choose “None of these times work”</a>' in html
     # The first radio (the one the summary links to) is a time of the format the visitor chose.
     assert f'value="{online_slots[0].value}" id="id_slot_0"' in html
