@@ -34,6 +34,8 @@ TIMING_SALT = "scheduling.request-form.started"
 TIMING = SubmitTiming(salt=TIMING_SALT)
 YES_NO = [("yes", "Yes"), ("no", "No")]
 NO_TIME_FITS = "none"
+# How the open times name each format ("in-person sessions").
+FORMAT_WORDS = {SessionFormat.IN_PERSON: "in-person", SessionFormat.ONLINE: "online video"}
 SLOT_NOT_OPEN = (
     "That time is no longer open: someone may have just asked for it. "
     "Choose another time below, or “None of these times work”"
@@ -260,8 +262,8 @@ class AppointmentRequestForm(ErrorSummaryMixin, forms.Form):
             self.add_error(
                 "slot",
                 forms.ValidationError(
-                    f"That time is for {SessionFormat(slot.session_format).label.lower()} sessions. Choose a time "
-                    f"for {SessionFormat(cleaned['session_format']).label.lower()} sessions, or change how you "
+                    f"That time is for {FORMAT_WORDS[slot.session_format]} sessions. Choose a time "
+                    f"for {FORMAT_WORDS[cleaned['session_format']]} sessions, or change how you "
                     "would like to meet",
                     code="wrong_format",
                 ),
@@ -352,6 +354,7 @@ class AppointmentRequestForm(ErrorSummaryMixin, forms.Form):
             sections.append(
                 {
                     "format": session_format,
+                    "words": FORMAT_WORDS[session_format],
                     "published": session_format in self.open_times.formats,
                     "weeks": week_list,
                 }

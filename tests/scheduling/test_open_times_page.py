@@ -36,7 +36,7 @@ def test_open_times_are_shown_by_format_week_and_day_with_a_way_out(client, onli
     html = client.get("/schedule/").content.decode()
     first = online_slots[0]
     assert '<h3 class="slots__heading">Online video sessions</h3>' in html
-    assert '<h3 class="slots__heading">In person sessions</h3>' in html
+    assert '<h3 class="slots__heading">In-person sessions</h3>' in html
     assert f'value="{first.value}"' in html
     day = f"{first.local_start:%A}, {first.local_start:%B} {first.local_start.day}"
     assert f'<legend class="slots__legend">{day}</legend>' in html
@@ -63,7 +63,7 @@ def test_without_published_hours_the_form_asks_when_people_are_free_as_before(cl
 def test_a_format_without_hours_says_so(client, scheduling_page):
     weekday_hours_publish(formats=(SessionFormat.ONLINE,))
     html = client.get("/schedule/").content.decode()
-    assert "There are no regular hours for in person sessions at the moment." in html
+    assert "There are no regular hours for in-person sessions at the moment." in html
 
 
 def test_a_fully_booked_format_points_to_the_waitlist(client, scheduling_page):
@@ -235,7 +235,7 @@ def test_losing_the_race_after_the_form_was_checked_shows_the_times_open_now(
 def test_a_time_of_the_other_format_is_explained(client, valid_post, hours):
     in_person = open_times(rules=booking_rules(), session_format=SessionFormat.IN_PERSON).slots[0]
     html = client.post("/schedule/", {**valid_post, "slot": in_person.value}).content.decode()
-    assert "That time is for in person sessions. Choose a time for online video sessions" in html
+    assert "That time is for in-person sessions. Choose a time for online video sessions" in html
     assert not AppointmentRequest.objects.exists()
 
 
