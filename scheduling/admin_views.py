@@ -450,6 +450,7 @@ class WaitlistView(_RequestStaffView):
     """Who waits for a time, oldest first, with how many open times suit each."""
 
     page_title = "Waitlist"
+    header_icon = "list-ol"
     template_name = "scheduling/admin/waitlist.html"
 
     def get_context_data(self, **kwargs):
