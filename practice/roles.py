@@ -18,6 +18,16 @@ CLINICIAN = "Clinician"
 ADMIN = ["wagtailadmin.access_admin"]
 # The front desk works through appointment requests; nobody deletes one by hand (they are purged on schedule).
 REQUESTS = ["scheduling.view_appointmentrequest", "scheduling.change_appointmentrequest"]
+# Both keep the practice's hours: weekly hours, exceptions (holidays, extra hours) and the booking rules.
+AVAILABILITY = [
+    "scheduling.add_weeklyhours",
+    "scheduling.change_weeklyhours",
+    "scheduling.delete_weeklyhours",
+    "scheduling.add_availabilityexception",
+    "scheduling.change_availabilityexception",
+    "scheduling.delete_availabilityexception",
+    "scheduling.change_bookingsettings",
+]
 
 
 @dataclass(frozen=True)
@@ -29,11 +39,12 @@ class Role:
 
 
 ROLES = {
-    FRONT_DESK: Role(permissions=[*ADMIN, *REQUESTS]),
+    FRONT_DESK: Role(permissions=[*ADMIN, *REQUESTS, *AVAILABILITY]),
     CLINICIAN: Role(
         permissions=[
             *ADMIN,
             *REQUESTS,
+            *AVAILABILITY,
             "practice.change_practicedetails",
             "wagtailredirects.add_redirect",
             "wagtailredirects.change_redirect",

@@ -1,11 +1,12 @@
-"""The front desk's appointment request queue in the Wagtail admin."""
+"""The front desk's appointment request queue in the Wagtail admin, and the Booking menu: the calendar, the
+waitlist, weekly hours and exceptions."""
 
 import django_filters
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import BooleanField, Case, F, Q, When
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -19,14 +20,16 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.sidebar import LinkMenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
-from wagtail.admin.views.generic import EditView
+from wagtail.admin.views.generic import EditView, IndexView
+from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from practice.admin_views import GuardedExportIndexView, ReadableInspectView
-from scheduling import services
+from scheduling import admin_views, services
 from scheduling.models.appointments import AppointmentRequest, EstimateStatus, SessionFormat, Status
+from scheduling.models.availability import AvailabilityException, ExceptionKind, Weekday, WeeklyHours
 
 permission_policy = ModelPermissionPolicy(AppointmentRequest)
 
@@ -131,7 +134,26 @@ class AppointmentRequestIndexView(GuardedExportIndexView):
         return super().as_spreadsheet(queryset, spreadsheet_format)
 
 
+def requested_time_context(view) -> dict:
+    return {
+        "requested_time": admin_views.requested_time(
+            view.object, user=view.request.user, policy=permission_policy, next_url=view.request.get_full_path()
+        )
+    }
+
+
 class AppointmentRequestEditView(EditView):
+    def form_valid(self, form):
+        # The service refuses a hand-entered time that overlaps another request's: show it on the field.
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            self.object.refresh_from_db()  # The service set the posted values on it before it refused them.
+            form.add_error(None, error)
+            self.produced_error_code = "validation_error"
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+
     @sensitive_variables()
     def save_instance(self):
         data = self.form.cleaned_data
@@ -165,6 +187,7 @@ class AppointmentRequestEditView(EditView):
             self.object.status == Status.SCHEDULED and self.object.scheduled_for is not None
         )
         context["confirmation_url"] = reverse("appointment_requests:send_confirmation", args=[self.object.pk])
+        context.update(requested_time_context(self))
         return context
 
 
@@ -194,6 +217,7 @@ class AppointmentRequestInspectView(ReadableInspectView):
             and permission_policy.user_has_permission(self.request.user, "change")
         )
         context["confirmation_url"] = reverse("appointment_requests:send_confirmation", args=[self.object.pk])
+        context.update(requested_time_context(self))
         return context
 
 
@@ -211,11 +235,15 @@ def send_confirmation(request, pk):
     return redirect("appointment_requests:edit", pk)
 
 
-class AppointmentRequestMenuItem(MenuItem):
-    """The menu label carries the count of new requests (Wagtail's sidebar has no badge)."""
+class RequestStaffMenuItem(MenuItem):
+    """Shown to whoever may see the requests."""
 
     def is_shown(self, request):
         return permission_policy.user_has_any_permission(request.user, ["view", "change"])
+
+
+class AppointmentRequestMenuItem(RequestStaffMenuItem):
+    """The menu label carries the count of new requests (Wagtail's sidebar has no badge)."""
 
     def render_component(self, request):
         count = AppointmentRequest.objects.waiting().count()
@@ -345,6 +373,15 @@ class AppointmentRequestViewSet(ModelViewSet):
     def get_urlpatterns(self):
         urlpatterns = [pattern for pattern in super().get_urlpatterns() if pattern.name != "add"]
         urlpatterns.append(path("confirm/<int:pk>/", send_confirmation, name="send_confirmation"))
+        # The request's held time: hold an open time for it, confirm the held time, or decline it.
+        for route, view_class, name in [
+            ("offer-time/<int:pk>/", admin_views.OfferTimeView, "offer_time"),
+            ("confirm-time/<int:pk>/", admin_views.ConfirmTimeView, "confirm_time"),
+            ("decline-time/<int:pk>/", admin_views.DeclineTimeView, "decline_time"),
+        ]:
+            urlpatterns.append(
+                path(route, self.construct_view(view_class, permission_policy=permission_policy), name=name)
+            )
         return urlpatterns
 
     def get_menu_item(self, order=None):
@@ -358,3 +395,140 @@ class AppointmentRequestViewSet(ModelViewSet):
 
 
 appointment_request_viewset = AppointmentRequestViewSet()
+
+
+# The Booking menu: the calendar and the waitlist (read from the requests), the weekly hours and exceptions.
+
+
+class RequestStaffViewSet(ViewSet):
+    """One admin screen for whoever may see the requests, with its item in the Booking menu."""
+
+    view_class = None
+
+    def get_urlpatterns(self):
+        return [path("", self.construct_view(self.view_class, permission_policy=permission_policy), name="index")]
+
+    def get_menu_item(self, order=None):
+        return RequestStaffMenuItem(
+            label=self.menu_label,
+            url=self.menu_url,
+            name=self.name.replace("_", "-"),
+            icon_name=self.menu_icon,
+            order=self.get_menu_item_order(order),
+        )
+
+
+class CalendarViewSet(RequestStaffViewSet):
+    name = "booking_calendar"
+    url_prefix = "booking/calendar"
+    icon = "calendar"
+    menu_label = "Calendar"
+    view_class = admin_views.CalendarView
+
+
+class WaitlistViewSet(RequestStaffViewSet):
+    name = "booking_waitlist"
+    url_prefix = "booking/waitlist"
+    icon = "list-ol"
+    menu_label = "Waitlist"
+    view_class = admin_views.WaitlistView
+
+
+class WeeklyHoursFilterSet(WagtailFilterSet):
+    weekday = django_filters.ChoiceFilter(label="Day", choices=Weekday.choices, empty_label="Any day")
+    session_format = django_filters.ChoiceFilter(
+        label="Format", choices=SessionFormat.choices, empty_label="Any format"
+    )
+
+    class Meta:
+        model = WeeklyHours
+        fields = ["weekday", "session_format"]
+
+
+def service_display(hours) -> str:
+    return hours.get_service_display() if hours.service else "Any"
+
+
+def time_display(value) -> str:
+    return f"{value:%H:%M}" if value else "—"
+
+
+class WeeklyHoursViewSet(ModelViewSet):
+    model = WeeklyHours
+    name = "booking_weekly_hours"
+    url_prefix = "booking/weekly-hours"
+    icon = "time"
+    menu_label = "Weekly hours"
+    add_to_reference_index = False
+    list_display = [
+        "weekday",
+        Column("starts", label="From", accessor=lambda hours: time_display(hours.starts)),
+        Column("ends", label="Until", accessor=lambda hours: time_display(hours.ends)),
+        Column("session_format", label="Format", accessor="get_session_format_display"),
+        Column("service", label="For", accessor=service_display),
+        Column("sessions", label="Sessions", accessor=lambda h: f"{h.session_minutes} min + {h.buffer_minutes} min"),
+    ]
+    filterset_class = WeeklyHoursFilterSet
+    search_fields = None
+    list_per_page = 100
+
+
+class AvailabilityExceptionFilterSet(WagtailFilterSet):
+    kind = django_filters.ChoiceFilter(choices=ExceptionKind.choices, empty_label="Any kind")
+
+    class Meta:
+        model = AvailabilityException
+        fields = ["kind"]
+
+
+class AvailabilityExceptionIndexView(IndexView):
+    def get_base_queryset(self):
+        # Upcoming ones first, soonest first; past ones after them, latest first.
+        today = timezone.localdate()
+        return (
+            super()
+            .get_base_queryset()
+            .annotate(is_past=Case(When(ends_on__lt=today, then=True), default=False, output_field=BooleanField()))
+        )
+
+    def order_queryset(self, queryset):
+        if not self.ordering or self.ordering == self.default_ordering:
+            upcoming_start = Case(When(is_past=False, then=F("starts_on")), default=None)
+            return queryset.order_by("is_past", upcoming_start.asc(nulls_last=True), "-starts_on", "starts")
+        return super().order_queryset(queryset)
+
+
+def exception_hours_display(exception) -> str:
+    return f"{exception.starts:%H:%M}–{exception.ends:%H:%M}" if exception.starts else "All day"
+
+
+class AvailabilityExceptionViewSet(ModelViewSet):
+    model = AvailabilityException
+    name = "booking_exceptions"
+    url_prefix = "booking/exceptions"
+    icon = "calendar-alt"
+    menu_label = "Exceptions"
+    add_to_reference_index = False
+    index_view_class = AvailabilityExceptionIndexView
+    list_display = [
+        "kind",
+        DateColumn("starts_on", label="First day", sort_key="starts_on"),
+        DateColumn("ends_on", label="Last day", sort_key="ends_on"),
+        Column("hours", label="Hours", accessor=exception_hours_display),
+        Column("session_format", label="Format", accessor=lambda item: item.get_session_format_display() or "Every"),
+        Column("note", label="Note"),
+    ]
+    filterset_class = AvailabilityExceptionFilterSet
+    search_fields = None
+    list_per_page = 100
+
+
+class BookingViewSetGroup(ViewSetGroup):
+    menu_label = "Booking"
+    menu_icon = "calendar"
+    menu_name = "booking"
+    menu_order = 151  # Right after "Requests".
+    items = (CalendarViewSet, WaitlistViewSet, WeeklyHoursViewSet, AvailabilityExceptionViewSet)
+
+
+booking_viewset_group = BookingViewSetGroup()

@@ -1,4 +1,4 @@
-"""Wagtail hooks of the scheduling app: the admin queue, its history actions, dashboard panel."""
+"""Wagtail hooks of the scheduling app: the admin queue, the Booking menu, history actions, dashboard panel."""
 
 from datetime import datetime, timedelta
 
@@ -12,7 +12,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.log_actions import LogFormatter
 
 from scheduling.models.appointments import AppointmentRequest
-from scheduling.viewsets import appointment_request_viewset, permission_policy
+from scheduling.viewsets import appointment_request_viewset, booking_viewset_group, permission_policy
 
 TIME_ACTIONS = [
     ("scheduling.time_offered", "Time offered", "Held a time to offer the client"),
@@ -43,6 +43,11 @@ class TimeFormatter(LogFormatter):
 @hooks.register("register_admin_viewset")
 def register_appointment_request_viewset():
     return appointment_request_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_booking_viewset_group():
+    return booking_viewset_group
 
 
 @hooks.register("register_log_actions")

@@ -8,7 +8,7 @@ editor without these permissions sees none of it; superusers may do everything t
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.contrib.auth.models import Group
 from django.core import mail
@@ -17,9 +17,18 @@ from django.utils import timezone
 
 from blog.models import Person
 from newsletter.models import Mailing, Subscriber
+from scheduling import services
 from scheduling.models.appointments import AppointmentRequest, Status
+from scheduling.models.availability import AvailabilityException, HoldState, SlotHold, WeeklyHours
+from scheduling.slots import open_times
 from tests.newsletter.factories import MailingFactory, SubscriberFactory
-from tests.scheduling.factories import AppointmentRequestFactory, UserFactory
+from tests.scheduling.factories import (
+    AppointmentRequestFactory,
+    AvailabilityExceptionFactory,
+    SlotHoldFactory,
+    UserFactory,
+    WeeklyHoursFactory,
+)
 
 ROLES = ("anonymous", "editor", "front_desk", "clinician", "superuser")
 ROLE_GROUPS = {"editor": "Editors", "front_desk": "Front desk", "clinician": "Clinician"}
@@ -29,10 +38,17 @@ SECRETS = {
     "newsletter_subscribers": "private.reader@example.com",
     "newsletter_mailings": "Private mailing subject",
     "wagtailsnippets_blog_person": "Unpublished Author",
+    # The calendar and the waitlist show a request's number and first name only.
+    "booking_calendar": "Private",
+    "booking_waitlist": "Private",
+    "booking_weekly_hours": "21:35",
+    "booking_exceptions": "Private vacation note",
 }
 REQUEST_STAFF = frozenset({"front_desk", "clinician", "superuser"})
 NEWSLETTER_VIEWERS = frozenset({"clinician", "superuser"})
 PEOPLE_EDITORS = frozenset({"clinician", "superuser"})
+# Weekly hours, exceptions and the booking rules are kept by both staff roles.
+HOURS_KEEPERS = frozenset({"front_desk", "clinician", "superuser"})
 SUPERUSER = frozenset({"superuser"})
 NO_ONE = frozenset()
 
@@ -68,6 +84,10 @@ MATRIX = [
             ("history_results", REQUEST_STAFF),
             ("usage", REQUEST_STAFF),
             ("send_confirmation", REQUEST_STAFF, "POST"),
+            ("offer_time", REQUEST_STAFF),
+            ("offer_time", REQUEST_STAFF, "POST"),
+            ("confirm_time", REQUEST_STAFF, "POST"),
+            ("decline_time", REQUEST_STAFF, "POST"),
             ("delete", SUPERUSER),
             ("delete", SUPERUSER, "POST"),
         ],
@@ -127,6 +147,29 @@ MATRIX = [
             ("delete", PEOPLE_EDITORS, "POST"),
         ],
     ),
+    *_urls("booking_calendar", [("index", REQUEST_STAFF)]),
+    *_urls("booking_waitlist", [("index", REQUEST_STAFF)]),
+    *[
+        row
+        for viewset in ("booking_weekly_hours", "booking_exceptions")
+        for row in _urls(
+            viewset,
+            [
+                ("index", HOURS_KEEPERS),
+                ("index_results", HOURS_KEEPERS),
+                ("add", HOURS_KEEPERS),
+                ("add", HOURS_KEEPERS, "POST"),
+                ("copy", HOURS_KEEPERS),
+                ("edit", HOURS_KEEPERS),
+                ("edit", HOURS_KEEPERS, "POST"),
+                ("history", HOURS_KEEPERS),
+                ("history_results", HOURS_KEEPERS),
+                ("usage", HOURS_KEEPERS),
+                ("delete", HOURS_KEEPERS),
+                ("delete", HOURS_KEEPERS, "POST"),
+            ],
+        )
+    ],
 ]
 OBJECT_URLS = {
     "inspect",
@@ -138,6 +181,9 @@ OBJECT_URLS = {
     "delete",
     "send_confirmation",
     "send_test",
+    "offer_time",
+    "confirm_time",
+    "decline_time",
 }
 
 
@@ -156,10 +202,25 @@ def user_for_role(role: str):
 
 def _object_make(viewset: str):
     if viewset == "appointment_requests":
-        # Scheduled, so "send the confirmation" has something to send.
-        return AppointmentRequestFactory(
+        # Scheduled, so "send the confirmation" has something to send; with a held time to confirm or decline,
+        # and open hours to offer another.
+        appointment_request = AppointmentRequestFactory(
             name=SECRETS[viewset], status=Status.SCHEDULED, scheduled_for=timezone.now() + timedelta(days=3)
         )
+        for weekday in range(7):
+            WeeklyHoursFactory(weekday=weekday)
+        SlotHoldFactory(appointment_request=appointment_request, starts_at=_open_slots()[0].starts_at)
+        return appointment_request
+    if viewset in {"booking_calendar", "booking_waitlist"}:
+        appointment_request = AppointmentRequestFactory(
+            name="Private Person", status=Status.WAITLISTED, waitlist_joined_at=timezone.now()
+        )
+        SlotHoldFactory(appointment_request=AppointmentRequestFactory(name="Private Too"))
+        return appointment_request
+    if viewset == "booking_weekly_hours":
+        return WeeklyHoursFactory(ends=time(21, 35))
+    if viewset == "booking_exceptions":
+        return AvailabilityExceptionFactory(note=SECRETS[viewset])
     if viewset == "newsletter_subscribers":
         return SubscriberFactory(email=SECRETS[viewset])
     if viewset == "wagtailsnippets_blog_person":
@@ -171,7 +232,27 @@ def _body(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
+def _open_slots():
+    return open_times(rules=services.booking_rules(), session_format="in_person").slots
+
+
+HOURS_FORM = {"weekday": "0", "starts": "09:00", "ends": "12:00", "session_format": "in_person", "service": ""}
+HOURS_FORM |= {"session_minutes": "50", "buffer_minutes": "10"}
+
+
 def _post_data(row: AdminUrl) -> dict:
+    if row.name == "offer_time":
+        return {"slot": _open_slots()[-1].value}
+    if row.viewset == "booking_weekly_hours" and row.name in {"add", "edit"}:
+        return HOURS_FORM
+    if row.viewset == "booking_exceptions" and row.name in {"add", "edit"}:
+        day = (timezone.localdate() + timedelta(days=9)).isoformat()
+        return {"kind": "closed", "starts_on": day, "ends_on": day, "starts": "", "ends": "", "note": "Changed"} | {
+            "session_format": "",
+            "service": "",
+            "session_minutes": "50",
+            "buffer_minutes": "10",
+        }
     if row.viewset == "appointment_requests" and row.name == "edit":
         return {"status": "contacted", "assigned_to": "", "scheduled_for": "", "internal_notes": "Called back"}
     if row.viewset == "wagtailsnippets_blog_person" and row.name in {"add", "edit"}:
@@ -188,6 +269,16 @@ def _changed(row: AdminUrl, obj) -> bool:
         return not model.objects.filter(pk=obj.pk).exists()
     if row.name in {"send_confirmation", "send_test"}:
         return bool(mail.outbox)
+    if row.name in {"confirm_time", "decline_time", "offer_time"}:
+        holds = SlotHold.objects.filter(appointment_request=obj)
+        if row.name == "offer_time":
+            return holds.filter(state=HoldState.HELD, offered_by__isnull=False).exists()
+        return holds.filter(state=HoldState.CONFIRMED if row.name == "confirm_time" else HoldState.DECLINED).exists()
+    if isinstance(obj, WeeklyHours | AvailabilityException):
+        made = type(obj).objects.filter(
+            **({"ends": time(12)} if isinstance(obj, WeeklyHours) else {"note": "Changed"})
+        )
+        return made.filter(pk=obj.pk).exists() if row.name == "edit" else made.exclude(pk=obj.pk).exists()
     if row.name == "add":
         return (
             Subscriber.objects.filter(email="added@example.com").exists()

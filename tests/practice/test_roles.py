@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from wagtail.models import Collection, Page
 
-from practice.roles import CLINICIAN, FRONT_DESK, ROLES, staff_roles_sync
+from practice.roles import AVAILABILITY, CLINICIAN, FRONT_DESK, ROLES, staff_roles_sync
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +30,7 @@ def test_front_desk_sees_requests_but_no_subscribers_and_no_pages():
         "wagtailadmin.access_admin",
         "scheduling.view_appointmentrequest",
         "scheduling.change_appointmentrequest",
+        *AVAILABILITY,
     }
     front_desk = Group.objects.get(name="Front desk")
     assert not front_desk.page_permissions.exists()
@@ -73,3 +74,29 @@ def test_sync_restores_what_an_upgraded_database_lacks_and_keeps_what_was_grante
     assert "newsletter.view_subscriber" in codenames(FRONT_DESK)
     assert codenames(CLINICIAN) == set(ROLES[CLINICIAN].permissions)
     assert Group.objects.get(name=CLINICIAN).page_permissions.count() == 5
+
+
+@pytest.mark.parametrize("group_name", [FRONT_DESK, CLINICIAN])
+def test_front_desk_and_clinician_keep_the_hours_and_booking_rules(group_name):
+    granted = codenames(group_name)
+    assert {
+        "scheduling.add_weeklyhours",
+        "scheduling.change_weeklyhours",
+        "scheduling.delete_weeklyhours",
+        "scheduling.add_availabilityexception",
+        "scheduling.change_availabilityexception",
+        "scheduling.delete_availabilityexception",
+        "scheduling.change_bookingsettings",
+    } <= granted
+    # Held times change only through a request (offer, confirm, decline), never edited as rows.
+    assert not {name for name in granted if name.endswith(("_slothold", "_heldblock"))}
+
+
+def test_editors_get_nothing_of_booking():
+    granted = codenames("Editors")
+    assert not {
+        name
+        for name in granted
+        if name.split("_", 1)[-1]
+        in {"weeklyhours", "availabilityexception", "bookingsettings", "slothold", "heldblock", "appointmentrequest"}
+    }

@@ -15,6 +15,10 @@ ADMIN_VIEWSETS = (
     "newsletter_subscribers",
     "newsletter_mailings",
     "wagtailsnippets_blog_person",
+    "booking_calendar",
+    "booking_waitlist",
+    "booking_weekly_hours",
+    "booking_exceptions",
 )
 
 

@@ -1,3 +1,5 @@
+from datetime import time, timedelta
+
 import factory
 import wagtail_factories
 from django.contrib.auth import get_user_model
@@ -10,6 +12,14 @@ from scheduling.models.appointments import (
     Payment,
     SessionFormat,
     SessionsFor,
+)
+from scheduling.models.availability import (
+    STANDING_STATES,
+    AvailabilityException,
+    HeldBlock,
+    HoldState,
+    SlotHold,
+    WeeklyHours,
 )
 from scheduling.models.page import SchedulingPage
 
@@ -85,3 +95,46 @@ class UserFactory(factory.django.DjangoModelFactory):
     def groups(self, create, extracted, **kwargs):
         if create and extracted:
             self.groups.add(*extracted)
+
+
+class WeeklyHoursFactory(factory.django.DjangoModelFactory):
+    weekday = 0
+    session_format = SessionFormat.IN_PERSON
+    starts = time(9, 0)
+    ends = time(17, 0)
+    session_minutes = 50
+    buffer_minutes = 10
+
+    class Meta:
+        model = WeeklyHours
+
+
+class AvailabilityExceptionFactory(factory.django.DjangoModelFactory):
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=7))
+    ends_on = factory.SelfAttribute("starts_on")
+
+    class Meta:
+        model = AvailabilityException
+
+
+class SlotHoldFactory(factory.django.DjangoModelFactory):
+    """A held time (50 minutes and a 10-minute buffer by default), with the blocks a standing one takes."""
+
+    appointment_request = factory.SubFactory(AppointmentRequestFactory)
+    session_format = factory.SelfAttribute("appointment_request.session_format")
+    starts_at = factory.LazyFunction(lambda: timezone.now().replace(second=0, microsecond=0) + timedelta(days=3))
+    ends_at = factory.LazyAttribute(lambda hold: hold.starts_at + timedelta(minutes=50))
+    blocked_until = factory.LazyAttribute(lambda hold: hold.ends_at + timedelta(minutes=10))
+    state = HoldState.HELD
+    expires_at = factory.LazyAttribute(
+        lambda hold: timezone.now() + timedelta(days=2) if hold.state == HoldState.HELD else None
+    )
+
+    class Meta:
+        model = SlotHold
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def blocks(self, create, extracted, **kwargs):
+        if create and self.state in STANDING_STATES:
+            HeldBlock.objects.bulk_create(HeldBlock(hold=self, starts_at=start) for start in self.block_starts())

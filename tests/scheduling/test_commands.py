@@ -8,7 +8,8 @@ from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
 from scheduling.models.appointments import AppointmentRequest, NotificationDelivery, NotificationKind, Status
-from tests.scheduling.factories import AppointmentRequestFactory
+from scheduling.models.availability import HeldBlock, HoldState
+from tests.scheduling.factories import AppointmentRequestFactory, SlotHoldFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +72,23 @@ def test_purge_is_idempotent():
     aged(400)
     assert "Deleted 1 " in run("purge_appointment_requests")
     assert "Deleted 0 " in run("purge_appointment_requests")
+
+
+def test_expire_slot_holds_ends_lapsed_holds_once_and_frees_their_time():
+    lapsed = SlotHoldFactory(expires_at=timezone.now() - timedelta(minutes=1))
+    held = SlotHoldFactory(starts_at=lapsed.starts_at + timedelta(hours=2))
+    confirmed = SlotHoldFactory(starts_at=lapsed.starts_at + timedelta(hours=4), state=HoldState.CONFIRMED)
+
+    assert run("expire_slot_holds") == "Expired 1 held time(s).\n"
+    assert run("expire_slot_holds") == "Expired 0 held time(s).\n"  # idempotent
+
+    lapsed.refresh_from_db()
+    assert lapsed.state == HoldState.EXPIRED and lapsed.ended_at is not None
+    assert not HeldBlock.objects.filter(hold=lapsed).exists()
+    assert ModelLogEntry.objects.filter(
+        object_id=str(lapsed.appointment_request_id), action="scheduling.time_expired"
+    ).exists()
+    for standing in (held, confirmed):
+        state = standing.state
+        standing.refresh_from_db()
+        assert standing.state == state and HeldBlock.objects.filter(hold=standing).exists()
