@@ -212,10 +212,16 @@ def slot_hold_offer(*, appointment_request: AppointmentRequest, slot: Slot, user
     """Hold another open time for a request (in place of any it held), for the front desk to offer the client.
 
     No email goes out: the front desk offers it in person, by phone or their own email, then confirms it.
-    Raises SlotTaken when the time was taken meanwhile.
+    Raises SlotTaken when the time was taken meanwhile, and ValidationError for a confirmed appointment: that
+    moves through triage, so the client's time stays kept until the new one is confirmed and sent.
     """
     now = timezone.now()
     with transaction.atomic():
+        if SlotHold.objects.filter(appointment_request=appointment_request, state=HoldState.CONFIRMED).exists():
+            raise ValidationError(
+                "This request has a confirmed appointment. To move it, change the scheduled date and time on the "
+                "request, then send the confirmation again."
+            )
         hold = _hold_take(
             appointment_request=appointment_request,
             slot=slot,

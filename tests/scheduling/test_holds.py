@@ -375,3 +375,23 @@ def test_the_confirmation_and_its_calendar_file_last_as_long_as_the_held_time(
     assert "80 minutes" in message.body
     event = icalendar.Calendar.from_ical(message.attachments[0][1]).walk("VEVENT")[0]
     assert event.decoded("dtend") - event.decoded("dtstart") == timedelta(minutes=80)
+
+
+def test_a_confirmed_appointment_is_moved_through_triage_not_by_an_offer(online_slots, front_desk_user):
+    appointment_request = appointment_request_submit(data=request_data(slot=online_slots[0]))
+    services.slot_hold_confirm(appointment_request=appointment_request, user=front_desk_user)
+    with pytest.raises(ValidationError, match="confirmed appointment"):
+        services.slot_hold_offer(
+            appointment_request=appointment_request, slot=online_slots[3], user=front_desk_user, rules=booking_rules()
+        )
+    assert list(appointment_request.slot_holds.values_list("state", flat=True)) == [HoldState.CONFIRMED]
+
+    appointment_request.refresh_from_db()
+    services.appointment_request_triage(
+        appointment_request=appointment_request,
+        user=front_desk_user,
+        status=Status.SCHEDULED,
+        scheduled_for=online_slots[3].starts_at,
+    )
+    states = dict(appointment_request.slot_holds.values_list("starts_at", "state"))
+    assert states == {online_slots[0].starts_at: HoldState.RELEASED, online_slots[3].starts_at: HoldState.CONFIRMED}
