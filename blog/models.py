@@ -267,10 +267,6 @@ class ArticleIndexPage(RoutablePageMixin, Page):
         )
         return context
 
-    @path("")
-    def index_route(self, request):
-        return self.render(request)
-
     @path("feed/", name="feed_rss")
     def feed_rss(self, request):
         return ArticleRssFeed(index_page=self)(request)
