@@ -35,15 +35,10 @@ def email_normalise(email: str) -> str:
 # Subscribers
 
 
-def _deliveries_enqueue(*, kind: str | None = None, mailing_id: int | None = None) -> None:
-    filters = {"kind": kind, "mailing_id": mailing_id}
-    outbox_enqueue(DELIVERY_OUTBOX, **{name: value for name, value in filters.items() if value})
-
-
 def _confirmation_request(*, subscriber: Subscriber, now) -> None:
     Delivery.objects.create(kind=DeliveryKind.CONFIRMATION, subscriber=subscriber)
     subscriber.confirmation_sent_at = now
-    _deliveries_enqueue(kind=DeliveryKind.CONFIRMATION)
+    outbox_enqueue(DELIVERY_OUTBOX, kind=DeliveryKind.CONFIRMATION)
 
 
 def subscriber_subscribe(
@@ -182,7 +177,7 @@ def mailing_create_for_page(
                 ),
                 batch_size=1000,
             )
-            _deliveries_enqueue(kind=DeliveryKind.MAILING, mailing_id=mailing.pk)
+            outbox_enqueue(DELIVERY_OUTBOX, kind=DeliveryKind.MAILING, mailing_id=mailing.pk)
     except IntegrityError:
         return None
     return mailing
