@@ -84,9 +84,6 @@ class ArticleRssFeed(Feed):
     def item_link(self, item):
         return item.full_url
 
-    def item_guid(self, item):
-        return item.full_url
-
     def item_pubdate(self, item):
         # The moment the page and its structured data give: an imported article keeps its original date.
         return item.published_at

@@ -78,7 +78,7 @@ class Person(index.Indexed, models.Model):
         max_length=2,
         blank=True,
         default="CO",
-        choices=[(code, code) for code in US_STATES],
+        choices=[(code, code) for code in US_STATES.split()],
     )
     other_credentials = models.TextField(
         "other certifications and training",
@@ -266,10 +266,6 @@ class ArticleIndexPage(RoutablePageMixin, Page):
             ),
         )
         return context
-
-    @path("")
-    def index_route(self, request):
-        return self.render(request)
 
     @path("feed/", name="feed_rss")
     def feed_rss(self, request):

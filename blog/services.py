@@ -2,7 +2,6 @@
 
 import datetime
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.db import transaction
@@ -10,7 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.contrib.redirects.models import Redirect
 
-from blog.importers import ArticleImportError, ParsedArticle, parse_file
+from blog.importers import ArticleImportError, ParsedArticle
 from blog.models import ArticleIndexPage, ArticlePage, Person
 from newsletter import services as newsletter_services
 from newsletter.models import Mailing
@@ -132,11 +131,6 @@ def _redirect_from_old_url(*, old_url: str, page: ArticlePage) -> Redirect:
         defaults={"redirect_page": page, "redirect_link": "", "is_permanent": True},
     )
     return redirect
-
-
-def article_import_file(*, path: Path) -> ParsedArticle:
-    """Read and parse one file; raises ArticleImportError with a one-line message on bad input."""
-    return parse_file(path)
 
 
 def person_get_or_create(*, name: str) -> Person:

@@ -1,6 +1,6 @@
 """Site search: articles and standard pages, through Wagtail's search backend."""
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from wagtail.models import Page
@@ -31,12 +31,8 @@ def search(request):
     if query:
         pages = Page.objects.live().public().type(ArticlePage, StandardPage).specific().search(query)
         paginator = Paginator(pages, RESULTS_PER_PAGE)
-        try:
-            results_page = paginator.page(request.GET.get("page", 1))
-        except PageNotAnInteger:
-            results_page = paginator.page(1)
-        except EmptyPage:
-            results_page = paginator.page(paginator.num_pages)
+        # Not a number: the first page; past the end: the last.
+        results_page = paginator.get_page(request.GET.get("page"))
         page_range = paginator.get_elided_page_range(results_page.number, on_each_side=1, on_ends=1)
         hits = [{"page": page, "snippet": _snippet(page)} for page in results_page]
     return render(

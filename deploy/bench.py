@@ -359,13 +359,8 @@ def report_write(section: str) -> None:
 def bench() -> None:
     if not shutil.which("wrk"):
         raise SiteError("wrk is not installed: apt-get install wrk (make bench does this)")
-    step(f"PostgreSQL database {DATABASE}, Redis database {REDIS_DB}")
-    database_url = localsite.postgres_recreate(DATABASE)
-    redis_url = localsite.redis_ensure(db=REDIS_DB)
-    scratch = localsite.scratch_dir("practice-bench-")
-    mail = localsite.SMTPSink().start()
-    env = localsite.production_env(
-        database_url=database_url, redis_url=redis_url, email_url=mail.url, media_root=scratch / "media"
+    env, scratch, _mail = localsite.site_prepare(
+        database=DATABASE, redis_db=REDIS_DB, scratch_prefix="practice-bench-"
     )
     localsite.release(env)
     urls = localsite.site_urls(env)

@@ -28,9 +28,9 @@ def mailing_measure(*, subscribers: int = SUBSCRIBERS, chunk_size: int | None = 
     from django.db import transaction
     from django.test.utils import override_settings
 
-    from newsletter import services
+    from practice.outbox import CHUNK_SIZE
 
-    chunk_size = chunk_size or services.CHUNK_SIZE
+    chunk_size = chunk_size or CHUNK_SIZE
     figures: dict = {}
     try:
         with override_settings(MAILERS=LOCMEM), transaction.atomic():
@@ -44,12 +44,15 @@ def mailing_measure(*, subscribers: int = SUBSCRIBERS, chunk_size: int | None = 
 def _measure(count: int, chunk_size: int) -> dict:
     from django.core import mail
     from django.db import connection
+    from django.db.models import Q
     from django.test.utils import CaptureQueriesContext
     from wagtail.models import Page
 
     from newsletter import services
     from newsletter.forms import CONSENT_VERSION
+    from newsletter.messages import DELIVERY_OUTBOX
     from newsletter.models import Subscriber, SubscriberStatus
+    from practice.outbox import outbox_claim, outbox_send, outbox_send_claimed
 
     mail.outbox = []
     Subscriber.objects.bulk_create(
@@ -74,11 +77,11 @@ def _measure(count: int, chunk_size: int) -> dict:
     queries = {}
     for size in sorted({5, chunk_size}):
         with CaptureQueriesContext(connection) as context:
-            services.deliveries_send_claimed(deliveries=services.deliveries_claim(chunk_size=size))
+            outbox_send_claimed(outbox=DELIVERY_OUTBOX, rows=outbox_claim(outbox=DELIVERY_OUTBOX, chunk_size=size))
         queries[size] = len(context.captured_queries)
 
     started = time.perf_counter()
-    services.deliveries_send(mailing_id=mailing.pk, chunk_size=chunk_size)
+    outbox_send(outbox=DELIVERY_OUTBOX, where=Q(mailing_id=mailing.pk), chunk_size=chunk_size)
     sent_seconds = time.perf_counter() - started
     sent = len(mail.outbox)
     mail.outbox = []
@@ -111,7 +114,7 @@ def figures_lines(figures: dict) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--subscribers", type=int, default=SUBSCRIBERS)
-    parser.add_argument("--chunk-size", type=int, default=None, help="default: the task's (newsletter.services)")
+    parser.add_argument("--chunk-size", type=int, default=None, help="default: the outbox's (practice.outbox)")
     arguments = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "practice.settings.dev")
     import django

@@ -76,13 +76,8 @@ def lighthouse() -> dict:
     for tool in ("caddy", "chromium", "npx"):
         if not shutil.which(tool):
             raise SiteError(f"{tool} is not installed")
-    step(f"PostgreSQL database {DATABASE}, Redis database {REDIS_DB}")
-    database_url = localsite.postgres_recreate(DATABASE)
-    redis_url = localsite.redis_ensure(db=REDIS_DB)
-    scratch = localsite.scratch_dir("practice-lighthouse-")
-    mail = localsite.SMTPSink().start()
-    env = localsite.production_env(
-        database_url=database_url, redis_url=redis_url, email_url=mail.url, media_root=scratch / "media"
+    env, scratch, _mail = localsite.site_prepare(
+        database=DATABASE, redis_db=REDIS_DB, scratch_prefix="practice-lighthouse-"
     )
     localsite.release(env)
     urls = localsite.site_urls(env)

@@ -11,6 +11,7 @@ import json
 import os
 import re
 import secrets
+import shlex
 import shutil
 import signal
 import socket
@@ -28,6 +29,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import psycopg
+import redis
 from aiosmtpd.controller import Controller
 from bs4 import BeautifulSoup, SoupStrainer
 
@@ -39,24 +41,10 @@ PG_PORT = os.environ.get("PGPORT", "5432")
 PG_USER = os.environ.get("PGUSER", "postgres")
 REDIS_HOST = "127.0.0.1"
 REDIS_PORT = 6379
-REDIS_START = [
-    "redis-server",
-    "--daemonize",
-    "yes",
-    "--bind",
-    "127.0.0.1",
-    "-::1",
-    "--port",
-    str(REDIS_PORT),
-    "--save",
-    "",
-    "--appendonly",
-    "no",
-    "--dir",
-    "/var/lib/redis",
-    "--logfile",
-    "/var/log/redis/ci.log",
-]
+REDIS_START = shlex.split(
+    f"redis-server --daemonize yes --bind 127.0.0.1 -::1 --port {REDIS_PORT} --save '' --appendonly no "
+    "--dir /var/lib/redis --logfile /var/log/redis/ci.log"
+)
 
 # The public address the proxy serves. Requests carry it as Host, and the proxy headers say HTTPS.
 SITE_HOST = "localhost"
@@ -122,10 +110,8 @@ def postgres_recreate(name: str) -> str:
 
 def redis_ping(port: int = REDIS_PORT, *, timeout: float = 1) -> bool:
     try:
-        with socket.create_connection((REDIS_HOST, port), timeout=timeout) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(16).startswith(b"+PONG")
-    except OSError:
+        return redis.Redis(REDIS_HOST, port, socket_timeout=timeout, socket_connect_timeout=timeout).ping()
+    except redis.RedisError:
         return False
 
 
@@ -140,17 +126,11 @@ def redis_ensure(*, db: int) -> str:
     # Empty databases each run: rate-limit counters or pages cached by an earlier run would skew the checks.
     # The settings keep the page cache in the database after REDIS_URL's.
     databases = (db, db + 1)
-    with socket.create_connection((REDIS_HOST, REDIS_PORT), timeout=2) as sock:
-        sock.sendall("".join(f"SELECT {number}\r\nFLUSHDB\r\n" for number in databases).encode())
-        expected = b"+OK\r\n" * 2 * len(databases)
-        reply = b""
-        while len(reply) < len(expected):
-            chunk = sock.recv(64)
-            if not chunk:
-                break
-            reply += chunk
-    if reply != expected:
-        raise SiteError(f"emptying Redis databases {databases} failed: {reply!r}")
+    try:
+        for number in databases:
+            redis.Redis(REDIS_HOST, REDIS_PORT, db=number, socket_timeout=2).flushdb()
+    except redis.RedisError as error:
+        raise SiteError(f"emptying Redis databases {databases} failed: {error}") from error
     return f"redis://{REDIS_HOST}:{REDIS_PORT}/{db}"
 
 
@@ -296,22 +276,6 @@ class ReceivedMail:
     message: EmailMessage
 
 
-class _SinkHandler:
-    """aiosmtpd's handler: keeps every message with its (lower-cased) recipients, after the sink's delay."""
-
-    def __init__(self, sink: "SMTPSink"):
-        self.sink = sink
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.sink.delay:
-            await asyncio.sleep(self.sink.delay)
-        self.sink.record(
-            [address.lower() for address in envelope.rcpt_tos],
-            message_from_bytes(envelope.original_content or envelope.content, policy=policy.default),
-        )
-        return "250 Message accepted for delivery"
-
-
 class SMTPSink:
     """A loopback mail server (aiosmtpd) for the site's SMTP backend, so `check --deploy` sees a real backend.
 
@@ -332,7 +296,7 @@ class SMTPSink:
 
     def start(self) -> "SMTPSink":
         # A controller's event loop is closed when it stops: each start gets a new one, on the same port.
-        self._controller = Controller(_SinkHandler(self), hostname="127.0.0.1", port=self.port, ready_timeout=10)
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port, ready_timeout=10)
         self._controller.start()
         return self
 
@@ -345,9 +309,15 @@ class SMTPSink:
     def running(self) -> bool:
         return self._controller is not None
 
-    def record(self, recipients: list[str], message: EmailMessage) -> None:
+    async def handle_DATA(self, server, session, envelope):
+        """aiosmtpd's handler: keeps every message with its (lower-cased) recipients, after the delay."""
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        recipients = [address.lower() for address in envelope.rcpt_tos]
+        message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
         with self._lock:
             self.received.append(ReceivedMail(recipients=recipients, message=message))
+        return "250 Message accepted for delivery"
 
     def count(self) -> int:
         with self._lock:
@@ -417,6 +387,20 @@ def production_env(
         env["REDIS_URL"] = redis_url
     env.update(extra or {})
     return env
+
+
+def site_prepare(*, database: str, redis_db: int, scratch_prefix: str) -> tuple[dict, Path, "SMTPSink"]:
+    """Where smoke, bench and Lighthouse start: the machine's PostgreSQL and Redis (a database of each, emptied),
+    a scratch folder, a running SMTP sink, and the environment of every process, pointing at them."""
+    step(f"PostgreSQL database {database}, Redis database {redis_db}")
+    database_url = postgres_recreate(database)
+    redis_url = redis_ensure(db=redis_db)
+    scratch = scratch_dir(scratch_prefix)
+    mail = SMTPSink().start()
+    env = production_env(
+        database_url=database_url, redis_url=redis_url, email_url=mail.url, media_root=scratch / "media"
+    )
+    return env, scratch, mail
 
 
 def manage(env: dict, *args: str, timeout: float = 300) -> str:
@@ -694,23 +678,13 @@ def forms_in(html: str) -> list[Form]:
             if not name:
                 continue
             if control.name == "input":
-                kind = control.get("type", "text").lower()
-                value = control.get("value", "")
-                form.fields.append(
-                    {
-                        "tag": "input",
-                        "type": kind,
-                        "name": name,
-                        "value": value,
-                        "checked": control.has_attr("checked"),
-                    }
-                )
+                kind, value = control.get("type", "text").lower(), control.get("value", "")
             elif control.name == "textarea":
-                form.fields.append({"tag": "textarea", "type": "textarea", "name": name, "value": ""})
+                kind, value = "textarea", ""
             else:
                 option = control.find("option", selected=True) or control.find("option")
-                value = (option.get("value", option.get_text()) if option else "") or ""
-                form.fields.append({"tag": "select", "type": "select", "name": name, "value": value})
+                kind, value = "select", (option.get("value", option.get_text()) if option else "") or ""
+            form.fields.append({"type": kind, "name": name, "value": value})
         forms.append(form)
     return forms
 
@@ -729,15 +703,11 @@ def form_fill(form: Form, values: dict[str, str]) -> list[tuple[str, str]]:
         if kind == "hidden":
             data.append((name, item["value"]))
         elif kind == "radio":
-            if name in seen_radio:
-                continue
-            seen_radio.add(name)
-            data.append((name, values.get(name, item["value"])))
+            if name not in seen_radio:
+                seen_radio.add(name)
+                data.append((name, values.get(name, item["value"])))
         elif kind == "checkbox":
-            if name in values:
-                if item["value"] == values[name] or checkbox_counts[name] == 1:
-                    data.append((name, item["value"] or "on"))
-            elif checkbox_counts[name] == 1:
+            if checkbox_counts[name] == 1 or values.get(name) == item["value"]:
                 data.append((name, item["value"] or "on"))
         elif kind == "select":
             data.append((name, values.get(name, item["value"])))

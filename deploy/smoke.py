@@ -219,14 +219,7 @@ def check_logs(client: ProxyClient, processes: localsite.Processes) -> None:
 
 
 def smoke() -> None:
-    step(f"PostgreSQL database {DATABASE}, Redis database {REDIS_DB}")
-    database_url = localsite.postgres_recreate(DATABASE)
-    redis_url = localsite.redis_ensure(db=REDIS_DB)
-    scratch = localsite.scratch_dir("practice-smoke-")
-    mail = localsite.SMTPSink().start()
-    env = localsite.production_env(
-        database_url=database_url, redis_url=redis_url, email_url=mail.url, media_root=scratch / "media"
-    )
+    env, scratch, mail = localsite.site_prepare(database=DATABASE, redis_db=REDIS_DB, scratch_prefix="practice-smoke-")
     step("manage.py check --deploy")
     localsite.manage(env, "check", "--deploy", "--fail-level", "WARNING")
     localsite.release(env)

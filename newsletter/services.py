@@ -10,14 +10,13 @@ from datetime import timedelta
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import mailers
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import ModelLogEntry, Page
 
 from newsletter.messages import DELIVERY_OUTBOX, mailing_message, practice_details
 from newsletter.models import Delivery, DeliveryKind, Mailing, Subscriber, SubscriberStatus
 from newsletter.tokens import LinkInvalid
-from practice.outbox import CHUNK_SIZE, OutboxState, outbox_claim, outbox_enqueue, outbox_send, outbox_send_claimed
+from practice.outbox import OutboxState, outbox_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -36,15 +35,10 @@ def email_normalise(email: str) -> str:
 # Subscribers
 
 
-def _deliveries_enqueue(*, kind: str | None = None, mailing_id: int | None = None) -> None:
-    filters = {"kind": kind, "mailing_id": mailing_id}
-    outbox_enqueue(DELIVERY_OUTBOX, **{name: value for name, value in filters.items() if value})
-
-
 def _confirmation_request(*, subscriber: Subscriber, now) -> None:
     Delivery.objects.create(kind=DeliveryKind.CONFIRMATION, subscriber=subscriber)
     subscriber.confirmation_sent_at = now
-    _deliveries_enqueue(kind=DeliveryKind.CONFIRMATION)
+    outbox_enqueue(DELIVERY_OUTBOX, kind=DeliveryKind.CONFIRMATION)
 
 
 def subscriber_subscribe(
@@ -183,7 +177,7 @@ def mailing_create_for_page(
                 ),
                 batch_size=1000,
             )
-            _deliveries_enqueue(kind=DeliveryKind.MAILING, mailing_id=mailing.pk)
+            outbox_enqueue(DELIVERY_OUTBOX, kind=DeliveryKind.MAILING, mailing_id=mailing.pk)
     except IntegrityError:
         return None
     return mailing
@@ -196,39 +190,3 @@ def mailing_send_test(*, mailing: Mailing, email: str) -> None:
     message.subject = f"[Test] {message.subject}"
     with mailers.default as connection:
         connection.send_messages([message])
-
-
-# Delivery
-
-
-def _deliveries_where(*, kind: str | None, mailing_id: int | None) -> Q:
-    where = Q()
-    if kind:
-        where &= Q(kind=kind)
-    if mailing_id:
-        where &= Q(mailing_id=mailing_id)
-    return where
-
-
-def deliveries_claim(
-    *,
-    kind: str | None = None,
-    mailing_id: int | None = None,
-    chunk_size: int = CHUNK_SIZE,
-    now=None,
-) -> list[Delivery]:
-    """Take up to chunk_size due deliveries (of this kind or mailing) for this worker, marked `sending`."""
-    where = _deliveries_where(kind=kind, mailing_id=mailing_id)
-    return outbox_claim(outbox=DELIVERY_OUTBOX, where=where, chunk_size=chunk_size, now=now)
-
-
-def deliveries_send_claimed(*, deliveries: list[Delivery]) -> dict[str, int]:
-    """Send claimed deliveries over one connection; returns how many ended in each state."""
-    return outbox_send_claimed(outbox=DELIVERY_OUTBOX, rows=deliveries)
-
-
-def deliveries_send(*, kind: str | None = None, mailing_id: int | None = None, chunk_size: int = CHUNK_SIZE) -> int:
-    """Send every due delivery (of this kind or mailing), chunk by chunk. Returns how many were sent."""
-    where = _deliveries_where(kind=kind, mailing_id=mailing_id)
-    outcomes = outbox_send(outbox=DELIVERY_OUTBOX, where=where, chunk_size=chunk_size)
-    return outcomes.get(OutboxState.SENT, 0)

@@ -68,10 +68,6 @@ def _was_stored(response) -> bool:
 class PageCacheUpdateMiddleware(UpdateCacheMiddleware):
     """First in MIDDLEWARE: stores cacheable responses on their way out."""
 
-    def __init__(self, get_response):
-        super().__init__(get_response)
-        self.cache_alias = PAGE_CACHE_ALIAS
-
     def _should_update_cache(self, request, response):
         return super()._should_update_cache(request, response) and getattr(request, "_page_cacheable", False)
 
@@ -98,10 +94,6 @@ class PageCacheFetchMiddleware(FetchFromCacheMiddleware):
     stored, and the cache key includes the scheme (a plain-HTTP request, which
     SecurityMiddleware would redirect, never finds an HTTPS page).
     """
-
-    def __init__(self, get_response):
-        super().__init__(get_response)
-        self.cache_alias = PAGE_CACHE_ALIAS
 
     def process_request(self, request):
         if not _request_may_use_cache(request):

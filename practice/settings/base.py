@@ -129,7 +129,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # Wagtail's database search backend uses PostgreSQL's full-text search.
     INSTALLED_APPS.append("django.contrib.postgres")
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background work: one setting serves Django's tasks framework (our tasks) and
 # the django-tasks backport through which Wagtail enqueues its own (search and
@@ -190,10 +189,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/Denver"
-USE_I18N = True
-USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -257,9 +253,8 @@ ADMIN_CSP = {
     "frame-ancestors": [CSP.SELF],
 }
 PREVIEW_CSP = {**SECURE_CSP, "frame-ancestors": [CSP.SELF]}
+# Django's defaults add the rest: X-Content-Type-Options: nosniff, Cross-Origin-Opener-Policy: same-origin.
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-SECURE_CONTENT_TYPE_NOSNIFF = True
 PERMISSIONS_POLICY = {
     "browsing-topics": [],
     "camera": [],

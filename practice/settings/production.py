@@ -35,7 +35,6 @@ if not SECURE_HSTS_PRELOAD:
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 SESSION_COOKIE_SECURE = True
-SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
 # Staff sessions end after a working day.
 SESSION_COOKIE_AGE = 60 * 60 * 8
@@ -62,8 +61,7 @@ if env.str("AWS_STORAGE_BUCKET_NAME", default=""):
 # One JSON object per line, for a log collector. Messages name objects by id,
 # never by what a person wrote; request logs carry no query strings (see gunicorn.conf.py).
 LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
+    **LOGGING,  # noqa: F405
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
@@ -73,12 +71,6 @@ LOGGING = {
     },
     "filters": {"mask_tokens": {"()": "practice.log_filters.MaskTokens"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["mask_tokens"]}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "django.tasks": {"level": "WARNING"},
-        "django_tasks": {"level": "WARNING"},
-        "axes": {"level": "WARNING"},
-        # One line per 404 is noise; errors still log (their paths masked).
-        "django.request": {"level": "ERROR"},
-    },
+    # One line per 404 is noise; errors still log (their paths masked).
+    "loggers": {**LOGGING["loggers"], "django.request": {"level": "ERROR"}},  # noqa: F405
 }

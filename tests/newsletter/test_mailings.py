@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from newsletter import messages as newsletter_messages
 from newsletter import services, tokens
+from newsletter.messages import DELIVERY_OUTBOX
 from newsletter.models import Delivery, Mailing
 from practice import outbox
 from practice.outbox import OutboxState
@@ -137,7 +138,7 @@ def test_subscriber_who_leaves_before_their_turn_is_skipped(article, mailoutbox)
     create(article)  # Not committed yet: nothing sent.
     services.subscriber_unsubscribe(subscriber=leaving)
 
-    services.deliveries_send()
+    outbox.outbox_send(outbox=DELIVERY_OUTBOX)
 
     assert [m.to[0] for m in mailoutbox] == [staying.email]
     assert Delivery.objects.get(subscriber=leaving).state == OutboxState.CANCELLED
@@ -149,7 +150,7 @@ def test_failed_delivery_is_retried_with_backoff_and_never_sent_twice(article, s
     mailers.FlakyBackend.refuse = {flaky.email}
     create(article)
 
-    services.deliveries_send()
+    outbox.outbox_send(outbox=DELIVERY_OUTBOX)
     failed = Delivery.objects.get(subscriber=flaky)
     assert failed.state == OutboxState.PENDING  # Pending its retry, after the backoff.
     assert failed.next_try_at > timezone.now()
@@ -166,7 +167,7 @@ def test_failed_delivery_is_retried_with_backoff_and_never_sent_twice(article, s
     Delivery.objects.filter(pk=failed.pk).update(next_try_at=timezone.now() - timedelta(seconds=1))
     with committed():
         assert resume() == {"sent": 1}
-    services.deliveries_send()  # A duplicate task finds nothing left to do.
+    outbox.outbox_send(outbox=DELIVERY_OUTBOX)  # A duplicate task finds nothing left to do.
     assert Counter(m.to[0] for m in mailoutbox) == {ok.email: 1, flaky.email: 1}
     assert Delivery.objects.get(subscriber=flaky).state == OutboxState.SENT
 
@@ -180,14 +181,14 @@ def test_delivery_gives_up_after_the_last_attempt(article, settings, mailoutbox)
 
     now = timezone.now()
     for _ in range(outbox.MAX_ATTEMPTS):
-        services.deliveries_send_claimed(deliveries=services.deliveries_claim(now=now))
+        outbox.outbox_send_claimed(outbox=DELIVERY_OUTBOX, rows=outbox.outbox_claim(outbox=DELIVERY_OUTBOX, now=now))
         delivery.refresh_from_db()
         now = (delivery.next_try_at or now) + timedelta(seconds=1)
 
     assert delivery.state == OutboxState.FAILED
     assert delivery.attempts == outbox.MAX_ATTEMPTS
     assert delivery.next_try_at is None
-    assert services.deliveries_claim(now=now + timedelta(days=365)) == []
+    assert outbox.outbox_claim(outbox=DELIVERY_OUTBOX, now=now + timedelta(days=365)) == []
     mailers.FlakyBackend.refuse = set()
 
 
@@ -198,17 +199,17 @@ def test_crash_mid_chunk_never_resends_and_everyone_else_gets_exactly_one(articl
     mailers.CrashingBackend.crash_after, mailers.CrashingBackend.delivered = 3, 0
 
     with pytest.raises(mailers.WorkerDied):
-        services.deliveries_send(chunk_size=10)
+        outbox.outbox_send(outbox=DELIVERY_OUTBOX, chunk_size=10)
     in_flight = set(Delivery.objects.filter(state=OutboxState.SENDING).values_list("subscriber__email", flat=True))
     assert len(in_flight) == 10
     assert len(mailoutbox) == 3
 
     # Another worker carries on with the rest; the dead worker's chunk is not due.
     use_backend(settings, "FlakyBackend")
-    services.deliveries_send(chunk_size=10)
+    outbox.outbox_send(outbox=DELIVERY_OUTBOX, chunk_size=10)
     # Fifteen minutes later the resume job gives up on the dead chunk: unknown, never resent.
     assert resume(now=timezone.now() + timedelta(minutes=16)) == {"unknown": 10}
-    services.deliveries_send()
+    outbox.outbox_send(outbox=DELIVERY_OUTBOX)
 
     received = Counter(m.to[0] for m in mailoutbox)
     assert max(received.values()) == 1
@@ -220,7 +221,7 @@ def test_crash_mid_chunk_never_resends_and_everyone_else_gets_exactly_one(articl
 def test_resume_leaves_recent_sending_rows_alone(article):
     SubscriberFactory()
     create(article)
-    services.deliveries_claim()
+    outbox.outbox_claim(outbox=DELIVERY_OUTBOX)
 
     assert resume(now=timezone.now() + timedelta(minutes=14)) == {}
     assert Delivery.objects.get().state == OutboxState.SENDING
@@ -232,7 +233,9 @@ def test_queries_per_chunk_do_not_grow_with_chunk_size(article, mailoutbox):
 
     def queries_for(chunk_size):
         with CaptureQueriesContext(connection) as context:
-            services.deliveries_send_claimed(deliveries=services.deliveries_claim(chunk_size=chunk_size))
+            outbox.outbox_send_claimed(
+                outbox=DELIVERY_OUTBOX, rows=outbox.outbox_claim(outbox=DELIVERY_OUTBOX, chunk_size=chunk_size)
+            )
         return len(context.captured_queries)
 
     assert queries_for(5) == queries_for(50)
@@ -291,7 +294,7 @@ def test_an_unreachable_mail_server_leaves_the_chunk_retryable_not_stuck(article
     use_backend(settings, "UnreachableBackend")
     create(article)
 
-    result = services.deliveries_send_claimed(deliveries=services.deliveries_claim())
+    result = outbox.outbox_send_claimed(outbox=DELIVERY_OUTBOX, rows=outbox.outbox_claim(outbox=DELIVERY_OUTBOX))
 
     assert result == {"pending": 3}
     # Pending a retry after the backoff, never left `sending`, which the resume job would turn into `unknown`.

@@ -19,9 +19,9 @@ from django.core.cache import caches
 from django.utils import timezone
 
 from deploy import localsite
-from newsletter import services as newsletter_services
+from newsletter.messages import DELIVERY_OUTBOX
 from newsletter.models import Delivery, DeliveryKind, Subscriber, SubscriberStatus
-from practice.outbox import OutboxState, outbox_resume
+from practice.outbox import CHUNK_SIZE, OutboxState, outbox_resume, outbox_send
 from scheduling.forms import timing_token_make
 from scheduling.models.appointments import AppointmentRequest, NotificationDelivery
 from tests.reliability import infra
@@ -121,7 +121,7 @@ def test_footer_subscription_survives_an_smtp_outage_and_one_confirmation_is_sen
     Delivery.objects.update(next_try_at=timezone.now() - timedelta(seconds=1))
     with django_capture_on_commit_callbacks(execute=True):
         assert outbox_resume()["newsletter.Delivery"] == {"sent": 1}
-    newsletter_services.deliveries_send()
+    outbox_send(outbox=DELIVERY_OUTBOX)
     assert [message.to for message in mail.outbox] == [["outage@reader.example"]]
     assert Delivery.objects.get().state == OutboxState.SENT
 
@@ -375,7 +375,7 @@ def test_worker_killed_mid_mailing_no_one_gets_two_emails_and_only_the_inflight_
     # A slow relay (60 ms a message) makes "mid-mailing" a moment the test can hit: a chunk takes 3 s.
     site = site_factory(smtp_delay=0.06)
     mailing_id = int(infra.shell(site.env, MAILING_CODE.format(count=MAILING_SUBSCRIBERS)))
-    chunk = newsletter_services.CHUNK_SIZE
+    chunk = CHUNK_SIZE
 
     # The first chunk is out and the second is being sent: kill the worker as the OOM killer would.
     site.smtp.wait_for_count(chunk + 10, timeout=90)

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
 from blog import services
-from blog.importers import ArticleImportError, outline
+from blog.importers import ArticleImportError, outline, parse_file
 from blog.models import ArticleIndexPage, Person
 
 
@@ -37,7 +37,7 @@ class Command(BaseCommand):
         if options["old_url"] and len(options["paths"]) > 1:
             raise CommandError("--old-url names one article: import one file at a time with it.")
         try:
-            articles = [(path, services.article_import_file(path=Path(path))) for path in options["paths"]]
+            articles = [(path, parse_file(Path(path))) for path in options["paths"]]
         except ArticleImportError as error:
             raise CommandError(str(error)) from None
 
