@@ -13,7 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from scheduling.models.appointments import AppointmentRequest, SessionFormat, Status
-from scheduling.models.availability import HoldState, SlotHold, WeeklyHours
+from scheduling.models.availability import AvailabilityException, HoldState, SlotHold, WeeklyHours
 from tests.e2e.browsing import visit
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -51,10 +51,12 @@ def booking_week():
     """A week like the practice's: hours, a visitor's held time, confirmed ones, a freed time and a waitlist."""
     from tests.scheduling.factories import AppointmentRequestFactory, SlotHoldFactory, WeeklyHoursFactory
 
-    if not WeeklyHours.objects.exists():
-        for weekday in range(5):
-            WeeklyHoursFactory(weekday=weekday, starts=time(9), ends=time(15))
-            WeeklyHoursFactory(weekday=weekday, session_format=SessionFormat.ONLINE, starts=time(16), ends=time(19))
+    # These hours in place of the demo's, and none of its exceptions: the week must not depend on today's date.
+    WeeklyHours.objects.all().delete()
+    AvailabilityException.objects.all().delete()
+    for weekday in range(5):
+        WeeklyHoursFactory(weekday=weekday, starts=time(9), ends=time(15))
+        WeeklyHoursFactory(weekday=weekday, session_format=SessionFormat.ONLINE, starts=time(16), ends=time(19))
     held_at = next_week(1, 10)
     casey = AppointmentRequestFactory(
         name="Casey Lane",

@@ -321,7 +321,7 @@ def test_the_waitlist_is_oldest_first_and_leaves_out_requests_that_are_over_or_s
     assert asked.waitlist_joined_at is not None
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the race needs two real connections (PostgreSQL)")
 def test_two_visitors_racing_for_one_time_exactly_one_holds_it(site):
     weekday_hours_publish(formats=(ONLINE,))
