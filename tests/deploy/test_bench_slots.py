@@ -17,7 +17,8 @@ def test_slots_measure_reports_figures_and_leaves_nothing_behind(site, home_page
     # Each hold takes the online time and the in-person time that starts with it.
     assert figures["open"] == figures["offered"] - 2 * 30
     assert figures["read_queries"] == 3
-    assert figures["page_queries"] <= 12
+    # The page's own (site, settings, page) and the open times' three, no more than the page's bound.
+    assert 3 < figures["page_queries"] <= 12
     out = "\n".join(figures_lines(figures))
     assert f"{figures['held']} held or confirmed, {figures['open']} still open" in out
     assert "Rolled back" in out
