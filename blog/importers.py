@@ -1,9 +1,5 @@
-"""Turn articles from the old site (pasted text, Markdown, exported HTML) into an article body.
-
-Each reader produces a list of elements (headings, paragraphs, lists, quotes); one shared step
-then recognises the article's conventions (reflection prompts, the closing call to action, site
-furniture) and builds the raw StreamField data an ArticlePage stores. Nothing here writes.
-"""
+"""Turn articles from the old site (pasted text, Markdown, exported HTML) into the raw StreamField data of an
+ArticlePage: each reader yields elements, one shared step recognises the article's conventions. Nothing writes."""
 
 import datetime
 import html
@@ -96,13 +92,10 @@ def read_text(path: Path) -> str:
 
 def parse_file(path: Path) -> ParsedArticle:
     text = read_text(path)
-    suffix = path.suffix.lower()
-    if suffix == ".txt":
-        article = parse_txt(text)
-    elif suffix in {".md", ".markdown"}:
-        article = parse_markdown(text)
-    else:
-        article = parse_html(text)
+    parse = {".txt": parse_txt, ".md": parse_markdown, ".markdown": parse_markdown}.get(
+        path.suffix.lower(), parse_html
+    )
+    article = parse(text)
     if not article.body:
         raise ArticleImportError(f"{path}: no article text found.")
     return article
@@ -146,28 +139,22 @@ def parse_txt(text: str) -> ParsedArticle:
         if date_match and date is None and not elements:
             date = _parse_date(date_match["date"])
             continue
-        bullet = BULLET.match(line)
         numbered = NUMBERED.match(line)
+        list_item = BULLET.match(line) or numbered
         following = rest[index + 1] if index + 1 < len(rest) else ""
-        if bullet:
-            item = _inline(bullet["text"])
-            if elements and elements[-1].kind == "list" and not elements[-1].ordered:
-                elements[-1].items.append(item)
-            else:
-                elements.append(Element(kind="list", items=[item]))
-        elif numbered and _is_heading_line(numbered["text"]) and following and not NUMBERED.match(following):
+        if numbered and _is_heading_line(numbered["text"]) and following and not NUMBERED.match(following):
             elements.append(Element(kind="heading", text=f"{numbered['number']}. {numbered['text']}", level=3))
-        elif numbered:
-            item = _inline(numbered["text"])
-            if elements and elements[-1].kind == "list" and elements[-1].ordered:
+        elif list_item:
+            item, ordered = _inline(list_item["text"]), bool(numbered)
+            if elements and elements[-1].kind == "list" and elements[-1].ordered == ordered:
                 elements[-1].items.append(item)
             else:
-                elements.append(Element(kind="list", items=[item], ordered=True))
+                elements.append(Element(kind="list", items=[item], ordered=ordered))
         elif _is_heading_line(line) and following or REFLECTION.match(line):
             elements.append(Element(kind="heading", text=line, level=2))
         else:
             elements.append(Element(kind="paragraph", text=html.escape(line)))
-    return _build(title=title, elements=elements, date=date)
+    return _build(title=title, elements=elements, date=date, images=[])
 
 
 def _parse_date(value: str) -> datetime.date | None:
@@ -263,9 +250,7 @@ def parse_html(text: str) -> ParsedArticle:
     title, date, elements, images = _elements_from_html(text)
     if not title:
         raise ArticleImportError("no title found (no <h1> or <title>).")
-    article = _build(title=title, elements=elements, date=date)
-    article.images_left_out = images
-    return article
+    return _build(title=title, elements=elements, date=date, images=images)
 
 
 def parse_markdown(text: str) -> ParsedArticle:
@@ -285,19 +270,22 @@ def parse_markdown(text: str) -> ParsedArticle:
     tags = post.get("tags") or []
     if isinstance(tags, str):
         tags = [tag.strip() for tag in tags.split(",")]
-    article = _build(title=title, elements=elements, date=date)
+    article = _build(title=title, elements=elements, date=date, images=images)
     article.tags = [str(tag) for tag in tags if str(tag).strip()]
-    article.images_left_out = images
     return article
 
 
 # From elements to blocks
 
 
+def _plain(markup: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", markup)).strip()
+
+
 def _summary(elements: list[Element]) -> str:
     for element in elements:
         if element.kind == "paragraph":
-            text = html.unescape(re.sub(r"<[^>]+>", "", element.text)).strip()
+            text = _plain(element.text)
             if text:
                 return trim_to_sentence(text, limit=SUMMARY_MAX)
     return ""
@@ -315,7 +303,7 @@ def trim_to_sentence(text: str, *, limit: int) -> str:
 
 
 def _cta(element: Element) -> dict:
-    text = html.unescape(re.sub(r"<[^>]+>", "", element.text)).strip()
+    text = _plain(element.text)
     heading, _, rest = text.partition(":")
     if not rest or len(heading) > 120:
         heading, rest = "Take the next step", text
@@ -326,7 +314,7 @@ def _cta(element: Element) -> dict:
     return {"heading": heading.strip()[:120], "text": rest[:400], "page": None, "button_label": "", "show_phone": True}
 
 
-def _build(*, title: str, elements: list[Element], date: datetime.date | None) -> ParsedArticle:
+def _build(*, title: str, elements: list[Element], date: datetime.date | None, images: list[str]) -> ParsedArticle:
     title = title.strip()[:255]
     body: list[dict] = []
     rich: list[str] = []
@@ -354,7 +342,7 @@ def _build(*, title: str, elements: list[Element], date: datetime.date | None) -
             while index < len(elements) and elements[index].kind in {"list", "paragraph"}:
                 following = elements[index]
                 texts = following.items if following.kind == "list" else [following.text]
-                plain = [html.unescape(re.sub(r"<[^>]+>", "", t)).strip() for t in texts]
+                plain = [_plain(t) for t in texts]
                 if following.kind == "paragraph" and not plain[0].endswith("?"):
                     break
                 prompts.extend(p[:300] for p in plain if p)
@@ -374,13 +362,13 @@ def _build(*, title: str, elements: list[Element], date: datetime.date | None) -
             flush()
             text = ""
             if following is not None and following.kind == "paragraph":
-                text = html.unescape(re.sub(r"<[^>]+>", "", following.text)).strip()
+                text = _plain(following.text)
                 index += 1
             value = _cta(Element(kind="paragraph", text=f"{element.text}: {text}" if text else element.text))
             body.append({"type": "call_to_action", "value": value})
             index += 1
             continue
-        if element.kind == "paragraph" and CTA_START.match(html.unescape(re.sub(r"<[^>]+>", "", element.text))):
+        if element.kind == "paragraph" and CTA_START.match(_plain(element.text)):
             flush()
             body.append({"type": "call_to_action", "value": _cta(element)})
         elif element.kind == "heading":
@@ -396,7 +384,7 @@ def _build(*, title: str, elements: list[Element], date: datetime.date | None) -
             rich.append(f"<p>{element.text}</p>")
         index += 1
     flush()
-    return ParsedArticle(title=title, summary=summary, body=body, date=date)
+    return ParsedArticle(title=title, summary=summary, body=body, date=date, images_left_out=images)
 
 
 def outline(article: ParsedArticle) -> list[str]:
