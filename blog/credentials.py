@@ -1,9 +1,8 @@
 """Colorado's mental-health credentials (C.R.S. title 12, article 245): their boards and what each requires.
 
-What a disclosure statement must list under C.R.S. 12-245-216(1)(b)(II): each license "including the
-education, experience, and training" needed to get it. The summaries are plain-language defaults a
-clinician can reword on their profile; see docs/guide-clinician.md. Not legal advice.
-"""
+A disclosure statement lists each license "including the education, experience, and training" needed to get it
+(C.R.S. 12-245-216(1)(b)(II)). The summaries are plain-language defaults a clinician can reword on their
+profile; see docs/guide-clinician.md. Not legal advice."""
 
 import re
 from dataclasses import dataclass

@@ -9,14 +9,13 @@ from django.template.loader import render_to_string
 from django.utils import feedgenerator
 
 FEED_ITEMS = 20
-URL_ATTRIBUTES = ("href", "src")
 
 
 def absolutise_urls(*, markup: str, base: str) -> str:
     """Make every link and image address absolute: feed readers show the content away from the site."""
     soup = BeautifulSoup(markup, "html.parser")
     for tag in soup.find_all(True):
-        for attribute in URL_ATTRIBUTES:
+        for attribute in ("href", "src"):
             if tag.get(attribute):
                 tag[attribute] = urljoin(base, tag[attribute])
         if tag.get("srcset"):

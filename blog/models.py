@@ -187,9 +187,6 @@ class ArticlePageQuerySet(PublicPageQuerySet):
         """What readers may see: live, public, newest first."""
         return self.live().public().order_by("-display_date", "-first_published_at", "-pk")
 
-    def tagged(self, slug: str) -> "ArticlePageQuerySet":
-        return self.filter(tags__slug=slug)
-
     def for_cards(self) -> "ArticlePageQuerySet":
         """Everything a card shows (the image and its renditions) in a fixed number of queries."""
         return self.select_related("hero_image").prefetch_related("hero_image__renditions")
@@ -217,10 +214,9 @@ class ArticleIndexPage(RoutablePageMixin, Page):
         return ArticlePage.objects.child_of(self).published()
 
     def route(self, request, path_components):
-        """The list and the feeds first (RoutablePageMixin), then an article: in one query, with this page as its
-        known parent. Wagtail's own routing reads the child, then its specific row, then the parent again.
-        (Not `select_related` for the author and images: the joins cost more than the queries they save, and
-        a cached page fragment needs none of them.)"""
+        # The list and the feeds first, then an article in one query with this page as its known parent (Wagtail's
+        # routing reads the child, its specific row, then the parent again). No select_related for the author and
+        # images: the joins cost more than the queries they save, and a cached page fragment needs none of them.
         if path_components and self.live:
             try:
                 self.resolve_subpage("/" + "/".join(path_components) + "/")
@@ -238,14 +234,12 @@ class ArticleIndexPage(RoutablePageMixin, Page):
         tag_slug = request.GET.get("tag", "").strip()
         if tag_slug:
             tag = Tag.objects.filter(slug=tag_slug[:100]).first()
-            articles = articles.tagged(tag.slug) if tag else articles.none()
+            articles = articles.filter(tags=tag) if tag else articles.none()
         paginator = Paginator(articles, ARTICLES_PER_PAGE)
         page_number = request.GET.get("page", "1")
-        if not page_number.isdigit() or int(page_number) < 1:
-            raise Http404("No such page of articles.")
-        page_number = int(page_number)
+        page_number = int(page_number) if page_number.isdigit() else 0
         # The first page always exists; only a later one needs the count first (one query).
-        if page_number > 1 and page_number > paginator.num_pages:
+        if page_number < 1 or page_number > 1 and page_number > paginator.num_pages:
             raise Http404("No such page of articles.")
         title_prefixes = [f"Articles tagged “{tag.name}”"] if tag else []
         if page_number > 1:
@@ -346,19 +340,15 @@ class ArticlePage(Page):
 
     def serve_preview(self, request, mode_name):
         if mode_name == "newsletter":
-            _text, html = self.newsletter_preview()
+            _text, html = mailing_render_preview(
+                subject=self.title,
+                summary=self.summary,
+                url=self.full_url or "",
+                image_url=self.share_image_url(),
+                site=self.get_site(),
+            )
             return HttpResponse(html)
         return super().serve_preview(request, mode_name)
-
-    def newsletter_preview(self) -> tuple[str, str]:
-        """The email subscribers would get for this article (text, HTML), for the editor's preview."""
-        return mailing_render_preview(
-            subject=self.title,
-            summary=self.summary,
-            url=self.full_url or "",
-            image_url=self.share_image_url(),
-            site=self.get_site(),
-        )
 
     # Reads for templates, feeds and structured data
 
@@ -370,9 +360,7 @@ class ArticlePage(Page):
 
     @property
     def date(self):
-        if self.display_date:
-            return self.display_date
-        return timezone.localtime(self.first_published_at).date() if self.first_published_at else None
+        return self.display_date or (self.first_published_at and timezone.localdate(self.first_published_at))
 
     @cached_property
     def published_at(self) -> datetime | None:
@@ -414,7 +402,7 @@ class ArticlePage(Page):
         return anchors_by_block_id(self.headings)
 
     @cached_property
-    def table_of_contents(self) -> list[reading.TocEntry]:
+    def table_of_contents(self) -> list[BodyHeading]:
         return reading.table_of_contents(headings=self.headings)
 
     def get_meta_description(self) -> str:
@@ -442,9 +430,9 @@ class ArticlePage(Page):
         if self.display_date is None:
             return None, None
         siblings = self.siblings()
-        same_day = models.Q(display_date=self.display_date)
-        earlier = siblings.filter(models.Q(display_date__lt=self.display_date) | same_day & models.Q(pk__lt=self.pk))
-        later = siblings.filter(models.Q(display_date__gt=self.display_date) | same_day & models.Q(pk__gt=self.pk))
+        same_day = Q(display_date=self.display_date)
+        earlier = siblings.filter(Q(display_date__lt=self.display_date) | same_day & Q(pk__lt=self.pk))
+        later = siblings.filter(Q(display_date__gt=self.display_date) | same_day & Q(pk__gt=self.pk))
         return earlier.first(), later.order_by("display_date", "pk").first()
 
     def get_sitemap_urls(self, request=None):
@@ -468,11 +456,8 @@ STATEMENT_WORDING = "crs-12-245-216-as-amended-2024-08-07.1"
 
 
 class DisclosureStatementPage(Page):
-    """The written disclosure Colorado asks of every psychotherapist at first contact (C.R.S. 12-245-216).
-
-    The required sections come from the clinician's profile and Practice details; the page adds what the
-    practice wants to say about its methods and fees, the board's address, and when it was last reviewed.
-    """
+    """The written disclosure Colorado asks of every psychotherapist at first contact (C.R.S. 12-245-216): the
+    required sections come from the clinician's profile and Practice details, the rest is written here."""
 
     clinician = models.ForeignKey(
         Person,

@@ -1,7 +1,6 @@
 """What a reader sees before reading: reading time and the table of contents, computed from an article's body."""
 
 import math
-from dataclasses import dataclass
 
 from django.utils.html import strip_tags
 from django.utils.text import slugify
@@ -12,12 +11,6 @@ WORDS_PER_MINUTE = 220
 TOC_MIN_SECTIONS = 3
 # Fixed ids article_page.html adds to base.html's: heading anchors step around them.
 ARTICLE_PAGE_IDS = PAGE_IDS | {"toc-heading", "tags-heading", "author-heading", "related-heading"}
-
-
-@dataclass(frozen=True)
-class TocEntry:
-    text: str
-    anchor: str
 
 
 def _list_items(raw) -> list[str]:
@@ -74,7 +67,7 @@ def article_headings(*, body) -> list[BodyHeading]:
     return body_headings(body=body, reserved=ARTICLE_PAGE_IDS | reflection_ids)
 
 
-def table_of_contents(*, headings: list[BodyHeading]) -> list[TocEntry]:
-    """The h2 sections with their anchors, when there are enough of them to be worth a contents list."""
-    entries = [TocEntry(text=heading.text, anchor=heading.anchor) for heading in headings if heading.level == "h2"]
+def table_of_contents(*, headings: list[BodyHeading]) -> list[BodyHeading]:
+    """The h2 sections (text and anchor), when there are enough of them to be worth a contents list."""
+    entries = [heading for heading in headings if heading.level == "h2"]
     return entries if len(entries) >= TOC_MIN_SECTIONS else []

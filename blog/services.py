@@ -2,7 +2,6 @@
 
 import datetime
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,33 +23,19 @@ def article_display_date_fill(*, page: ArticlePage) -> None:
     page.display_date = day
 
 
-# Telling subscribers
-
-
-def article_is_going_live_for_the_first_time(*, page: ArticlePage, revision) -> bool:
-    """Whether this publication is the article's first go-live.
-
-    Wagtail 8.0.1 sends `page_published` also when a never-published draft is
-    merely scheduled (the page is not live then; wagtail issue #13959), and on
-    every later re-publish. Only a live page whose live revision is the one
-    just published, published for the first time, counts.
-    """
-    return (
+def article_announce(*, page: ArticlePage, revision) -> Mailing | None:
+    """Email subscribers about an article the first time it goes live, if the editor asked for it. The newsletter's
+    unique mailing per page makes a repeat (a retry, a race) send nothing."""
+    # Wagtail 8.0.1 sends `page_published` also when a never-published draft is merely scheduled (not live then;
+    # wagtail issue #13959), and on every re-publish: only the first publication of the live revision counts.
+    first_go_live = (
         page.live
         and revision is not None
         and page.live_revision_id == revision.pk
         and page.first_published_at is not None
         and page.first_published_at == page.last_published_at
     )
-
-
-def article_announce(*, page: ArticlePage, revision) -> Mailing | None:
-    """Email subscribers about an article the first time it goes live, if the editor asked for it.
-
-    The newsletter's unique mailing per page makes a repeat (a retry, a race)
-    send nothing.
-    """
-    if not page.notify_subscribers or not article_is_going_live_for_the_first_time(page=page, revision=revision):
+    if not page.notify_subscribers or not first_go_live:
         return None
     return newsletter_services.mailing_create_for_page(
         page=page,
@@ -83,11 +68,8 @@ def article_import(
     update: bool = False,
     notify: bool = False,
 ) -> ImportResult:
-    """Create (or with update=True, revise) the ArticlePage for an imported article.
-
-    The original date is kept for display, feeds and sitemap; an old URL becomes a
-    permanent redirect. Imports never email subscribers unless notify=True.
-    """
+    """Create (or with update=True, revise) the ArticlePage for an imported article. The original date is kept for
+    display, feeds and sitemap; an old URL becomes a permanent redirect. No email to subscribers unless notify."""
     slug = slugify(article.title)[:255] or "article"
     date = date or article.date
     with transaction.atomic():
@@ -115,22 +97,14 @@ def article_import(
         revision = page.save_revision()
         if publish:
             revision.publish()
-        redirect = _redirect_from_old_url(old_url=old_url, page=page) if old_url else None
+        redirect = None
+        if old_url:
+            redirect, _ = Redirect.objects.update_or_create(
+                old_path=Redirect.normalise_path(old_url),  # Only the path and query count: the old host is gone.
+                site=page.get_site(),
+                defaults={"redirect_page": page, "redirect_link": "", "is_permanent": True},
+            )
     return ImportResult(page=page, created=created, redirect=redirect)
-
-
-def _redirect_from_old_url(*, old_url: str, page: ArticlePage) -> Redirect:
-    parts = urlsplit(old_url)
-    path = parts.path or "/"
-    if parts.query:
-        path = f"{path}?{parts.query}"
-    old_path = Redirect.normalise_path(path)
-    redirect, _ = Redirect.objects.update_or_create(
-        old_path=old_path,
-        site=page.get_site(),
-        defaults={"redirect_page": page, "redirect_link": "", "is_permanent": True},
-    )
-    return redirect
 
 
 def person_get_or_create(*, name: str) -> Person:

@@ -3,7 +3,6 @@
 from django import forms
 from django.conf import settings
 
-from newsletter.services import email_normalise
 from practice.forms import EmailAddressField, ErrorSummaryMixin, SingleLineField, SubmitTiming, Timing, text_errors
 
 # The sentence shown beside every subscribe form. Change CONSENT_VERSION whenever the wording changes:
@@ -31,12 +30,6 @@ class SubscribeForm(ErrorSummaryMixin, forms.Form):
     )
     # A honeypot: hidden from people (CSS and aria-hidden), filled in by naive bots.
     website = forms.CharField(required=False, max_length=200)
-
-    def clean_email(self) -> str:
-        return email_normalise(self.cleaned_data["email"])
-
-    def clean_first_name(self) -> str:
-        return " ".join(self.cleaned_data["first_name"].split(" ")).strip()
 
     @property
     def is_bot(self) -> bool:

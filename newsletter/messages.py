@@ -19,16 +19,17 @@ def practice_details(*, site: Site | None = None) -> PracticeDetails:
     return PracticeDetails.for_site(site)
 
 
-def _mailing_context(*, subject: str, summary: str, url: str, image_url: str, sender_name: str, postal_address: str):
+def _mailing_context(mailing: Mailing) -> dict:
     # Mailings made before the address had fields kept the name as its first line; the footer prints it once.
+    postal_address, sender_name = mailing.postal_address, mailing.sender_name
     lines = postal_address.splitlines()
     if lines and lines[0].strip().casefold() == sender_name.strip().casefold():
         postal_address = "\n".join(lines[1:])
     return {
-        "subject": subject,
-        "summary": summary,
-        "url": url,
-        "image_url": image_url,
+        "subject": mailing.subject,
+        "summary": mailing.summary,
+        "url": mailing.url,
+        "image_url": mailing.image_url,
         "sender_name": sender_name,
         "postal_address": postal_address,
         "site_url": settings.SITE_URL,
@@ -52,7 +53,7 @@ def mailing_render_preview(
 ) -> tuple[str, str]:
     """The new-article email as a subscriber would get it (text, HTML), without sending anything."""
     details = practice_details(site=site)
-    context = _mailing_context(
+    mailing = Mailing(
         subject=subject,
         summary=summary,
         url=url,
@@ -60,7 +61,11 @@ def mailing_render_preview(
         sender_name=details.practice_name,
         postal_address=details.postal_address,
     )
-    context |= {"first_name": "", "unsubscribe_url": absolute_url(reverse("newsletter:index")), "preview": True}
+    context = _mailing_context(mailing) | {
+        "first_name": "",
+        "unsubscribe_url": absolute_url(reverse("newsletter:index")),
+        "preview": True,
+    }
     return _render("new_article", context)
 
 
@@ -72,15 +77,7 @@ def _list_id(sender_name: str) -> str:
 
 def mailing_message(*, mailing: Mailing, subscriber: Subscriber) -> EmailMultiAlternatives:
     link = unsubscribe_url(subscriber=subscriber)
-    context = _mailing_context(
-        subject=mailing.subject,
-        summary=mailing.summary,
-        url=mailing.url,
-        image_url=mailing.image_url,
-        sender_name=mailing.sender_name,
-        postal_address=mailing.postal_address,
-    )
-    context |= {"first_name": subscriber.first_name, "unsubscribe_url": link}
+    context = _mailing_context(mailing) | {"first_name": subscriber.first_name, "unsubscribe_url": link}
     text, html = _render("new_article", context)
     return automatic_message(
         subject=mailing.subject,

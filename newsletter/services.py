@@ -1,6 +1,4 @@
-"""Everything the newsletter changes: subscribing, confirming, leaving, mailings and their delivery.
-
-Links are signed in newsletter.tokens, emails rendered in newsletter.messages."""
+"""Everything the newsletter changes: subscribing, confirming, leaving, mailings and their delivery."""
 
 import logging
 import unicodedata

@@ -44,30 +44,18 @@ def unsubscribe_url(*, subscriber: Subscriber) -> str:
     return absolute_url(reverse("newsletter:unsubscribe", args=[unsubscribe_token_make(subscriber=subscriber)]))
 
 
-def _subscriber_by_token(value: str) -> Subscriber:
+def _subscriber_from(unsign) -> Subscriber:
     try:
-        token = uuid.UUID(value)
-    except ValueError as error:
+        return Subscriber.objects.get(token=uuid.UUID(unsign()))
+    except signing.SignatureExpired as error:
+        raise LinkExpired from error
+    except (signing.BadSignature, ValueError, Subscriber.DoesNotExist) as error:
         raise LinkInvalid from error
-    subscriber = Subscriber.objects.filter(token=token).first()
-    if subscriber is None:
-        raise LinkInvalid
-    return subscriber
 
 
 def subscriber_from_confirm_token(*, token: str) -> Subscriber:
-    try:
-        value = signing.TimestampSigner(salt=CONFIRM_SALT).unsign(token, max_age=CONFIRM_MAX_AGE)
-    except signing.SignatureExpired as error:
-        raise LinkExpired from error
-    except signing.BadSignature as error:
-        raise LinkInvalid from error
-    return _subscriber_by_token(value)
+    return _subscriber_from(lambda: signing.TimestampSigner(salt=CONFIRM_SALT).unsign(token, max_age=CONFIRM_MAX_AGE))
 
 
 def subscriber_from_unsubscribe_token(*, token: str) -> Subscriber:
-    try:
-        value = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token)
-    except signing.BadSignature as error:
-        raise LinkInvalid from error
-    return _subscriber_by_token(value)
+    return _subscriber_from(lambda: signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token))

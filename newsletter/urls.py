@@ -1,7 +1,5 @@
-"""URLs of the newsletter app, mounted at the site root by practice/urls.py.
-
-Tokens take one whole path segment, so the access-log format can mask them.
-"""
+"""URLs of the newsletter app, mounted at the site root by practice/urls.py. Tokens take one whole path segment,
+so the access-log format can mask them."""
 
 from django.urls import path
 

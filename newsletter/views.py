@@ -29,11 +29,8 @@ def rate_limited(request) -> bool:
 
 
 def same_origin(request) -> bool:
-    """Whether a POST comes from our own pages (the footer endpoint's stand-in for a CSRF token).
-
-    Browsers send Sec-Fetch-Site and Origin with every form POST; a request carrying neither did not come
-    from a browser, so it cannot ride on a visitor's session (and there is none to ride on).
-    """
+    """Whether a POST comes from our own pages (the footer endpoint's stand-in for a CSRF token). Browsers send
+    Sec-Fetch-Site and Origin with every form POST; without either it is no browser, with no session to ride on."""
     fetch_site = request.headers.get("Sec-Fetch-Site")
     if fetch_site is not None:
         return fetch_site in SAFE_FETCH_SITES

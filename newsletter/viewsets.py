@@ -19,11 +19,9 @@ from practice.outbox import MAX_ATTEMPTS
 
 
 class LimitedPermissionPolicy(ModelPermissionPolicy):
-    """Model permissions, minus the actions no one may take here, superusers included.
-
-    Subscribers are never added or edited by hand (only double opt-in adds them, only they leave);
-    mailings are made by publishing and kept as the record that a page was announced, so they are only viewed.
-    """
+    """Model permissions, minus the actions no one may take here, superusers included: subscribers are never added
+    or edited by hand (only double opt-in adds them, only they leave); mailings, the record that a page was
+    announced, are made by publishing and only viewed."""
 
     def __init__(self, model, *, allowed: set[str], **kwargs):
         super().__init__(model, **kwargs)
@@ -74,6 +72,12 @@ class SubscriberViewSet(ModelViewSet):
     ]
 
 
+def _send_test_button(button_class, mailing: Mailing, **kwargs):
+    url = reverse("newsletter_mailings:send_test", args=[mailing.pk])
+    attrs = {"data-controller": "w-action", "data-action": "w-action#post"}
+    return button_class("Send a test to me", url=url, icon_name="mail", attrs=attrs, **kwargs)
+
+
 class MailingIndexView(generic.IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().with_progress().select_related("page")
@@ -81,15 +85,7 @@ class MailingIndexView(generic.IndexView):
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
         if self.user_has_permission("view"):
-            buttons.append(
-                ListingButton(
-                    "Send a test to me",
-                    url=reverse("newsletter_mailings:send_test", args=[instance.pk]),
-                    icon_name="mail",
-                    priority=40,
-                    attrs={"data-controller": "w-action", "data-action": "w-action#post"},
-                )
-            )
+            buttons.append(_send_test_button(ListingButton, instance, priority=40))
         return buttons
 
 
@@ -119,14 +115,7 @@ class MailingInspectView(ReadableInspectView):
 
     @property
     def header_buttons(self):
-        return [
-            HeaderButton(
-                "Send a test to me",
-                url=reverse("newsletter_mailings:send_test", args=[self.object.pk]),
-                icon_name="mail",
-                attrs={"data-controller": "w-action", "data-action": "w-action#post"},
-            )
-        ]
+        return [_send_test_button(HeaderButton, self.object)]
 
 
 class MailingViewSet(ModelViewSet):
