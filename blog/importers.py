@@ -302,8 +302,8 @@ def trim_to_sentence(text: str, *, limit: int) -> str:
     return window[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
-def _cta(element: Element) -> dict:
-    text = _plain(element.text)
+def _cta(markup: str) -> dict:
+    text = _plain(markup)
     heading, _, rest = text.partition(":")
     if not rest or len(heading) > 120:
         heading, rest = "Take the next step", text
@@ -323,6 +323,10 @@ def _build(*, title: str, elements: list[Element], date: datetime.date | None, i
         if rich:
             body.append({"type": "paragraph", "value": "".join(rich)})
             rich.clear()
+
+    def add(block_type: str, value: dict) -> None:
+        flush()
+        body.append({"type": block_type, "value": value})
 
     # Drop the title if the reader repeated it as the first heading, and trailing furniture.
     elements = [e for e in elements if not (e.kind == "heading" and e.text == title)]
@@ -349,34 +353,25 @@ def _build(*, title: str, elements: list[Element], date: datetime.date | None, i
                 index += 1
             flush()
             if prompts:
-                body.append(
-                    {
-                        "type": "reflection_prompts",
-                        "value": {"title": element.text[:80], "intro": "", "prompts": prompts},
-                    }
-                )
+                add("reflection_prompts", {"title": element.text[:80], "intro": "", "prompts": prompts})
             continue
         if element.kind == "heading" and CTA_START.match(element.text):
             # "Take the next step" as a heading, with its paragraph below.
             following = elements[index + 1] if index + 1 < len(elements) else None
-            flush()
-            text = ""
+            text = element.text
             if following is not None and following.kind == "paragraph":
-                text = _plain(following.text)
                 index += 1
-            value = _cta(Element(kind="paragraph", text=f"{element.text}: {text}" if text else element.text))
-            body.append({"type": "call_to_action", "value": value})
+                if paragraph := _plain(following.text):
+                    text = f"{text}: {paragraph}"
+            add("call_to_action", _cta(text))
             index += 1
             continue
         if element.kind == "paragraph" and CTA_START.match(_plain(element.text)):
-            flush()
-            body.append({"type": "call_to_action", "value": _cta(element)})
+            add("call_to_action", _cta(element.text))
         elif element.kind == "heading":
-            flush()
-            body.append({"type": "heading", "value": {"text": element.text[:120], "level": f"h{element.level}"}})
+            add("heading", {"text": element.text[:120], "level": f"h{element.level}"})
         elif element.kind == "quote":
-            flush()
-            body.append({"type": "quote", "value": {"quote": element.text[:600], "attribution": ""}})
+            add("quote", {"quote": element.text[:600], "attribution": ""})
         elif element.kind == "list":
             tag = "ol" if element.ordered else "ul"
             rich.append(f"<{tag}>" + "".join(f"<li>{item}</li>" for item in element.items) + f"</{tag}>")

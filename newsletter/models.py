@@ -24,9 +24,6 @@ class SubscriberQuerySet(models.QuerySet):
     def pending_created_before(self, moment) -> "SubscriberQuerySet":
         return self.filter(status=SubscriberStatus.PENDING, created_at__lt=moment)
 
-    def with_email(self, email: str) -> "SubscriberQuerySet":
-        return self.filter(email=email)
-
 
 class Subscriber(models.Model):
     email = models.EmailField(max_length=254, unique=True)

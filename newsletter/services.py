@@ -51,7 +51,7 @@ def subscriber_subscribe(
     now = timezone.now()
     try:
         with transaction.atomic():
-            subscriber = Subscriber.objects.select_for_update().with_email(email).first()
+            subscriber = Subscriber.objects.select_for_update().filter(email=email).first()
             if subscriber is None:
                 subscriber = Subscriber.objects.create(
                     email=email,
@@ -81,6 +81,10 @@ def subscriber_subscribe(
         logger.info("newsletter: concurrent subscription for the same address ignored")
 
 
+def _pending_deliveries_cancel(**filters) -> None:
+    Delivery.objects.filter(state=OutboxState.PENDING, **filters).update(state=OutboxState.CANCELLED, next_try_at=None)
+
+
 def subscriber_confirm(*, subscriber: Subscriber) -> bool:
     """Activate a pending subscriber. True if this call confirmed them, False if they were already active."""
     with transaction.atomic():
@@ -93,11 +97,7 @@ def subscriber_confirm(*, subscriber: Subscriber) -> bool:
         subscriber.status = SubscriberStatus.ACTIVE
         subscriber.confirmed_at = timezone.now()
         subscriber.save(update_fields=["status", "confirmed_at"])
-        Delivery.objects.filter(
-            subscriber=subscriber,
-            kind=DeliveryKind.CONFIRMATION,
-            state=OutboxState.PENDING,
-        ).update(state=OutboxState.CANCELLED, next_try_at=None)
+        _pending_deliveries_cancel(subscriber=subscriber, kind=DeliveryKind.CONFIRMATION)
     return True
 
 
@@ -105,10 +105,7 @@ def subscriber_unsubscribe(*, subscriber: Subscriber) -> bool:
     """Stop all email to this subscriber. Idempotent: True only for the call that unsubscribed."""
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
-        Delivery.objects.filter(
-            subscriber=subscriber,
-            state=OutboxState.PENDING,
-        ).update(state=OutboxState.CANCELLED, next_try_at=None)
+        _pending_deliveries_cancel(subscriber=subscriber)
         if subscriber.status == SubscriberStatus.UNSUBSCRIBED:
             return False
         subscriber.status = SubscriberStatus.UNSUBSCRIBED

@@ -146,23 +146,20 @@ class MailingViewSet(ModelViewSet):
     ]
 
     def get_urlpatterns(self):
-        return [*super().get_urlpatterns(), path("send-test/<int:pk>/", self.send_test_view, name="send_test")]
+        return [*super().get_urlpatterns(), path("send-test/<int:pk>/", mailing_send_test_view, name="send_test")]
 
-    @property
-    def send_test_view(self):
-        @require_POST
-        def view(request, pk):
-            if not mailing_permission_policy.user_has_permission(request.user, "view"):
-                raise PermissionDenied
-            mailing = get_object_or_404(Mailing, pk=pk)
-            if not request.user.email:
-                messages.error(request, "Add an email address to your account first, then send the test again.")
-            else:
-                services.mailing_send_test(mailing=mailing, email=request.user.email)
-                messages.success(request, f"Test email sent to {request.user.email}.")
-            return redirect(self.get_url_name("index"))
 
-        return view
+@require_POST
+def mailing_send_test_view(request, pk):
+    if not mailing_permission_policy.user_has_permission(request.user, "view"):
+        raise PermissionDenied
+    mailing = get_object_or_404(Mailing, pk=pk)
+    if not request.user.email:
+        messages.error(request, "Add an email address to your account first, then send the test again.")
+    else:
+        services.mailing_send_test(mailing=mailing, email=request.user.email)
+        messages.success(request, f"Test email sent to {request.user.email}.")
+    return redirect("newsletter_mailings:index")
 
 
 class NewsletterViewSetGroup(ViewSetGroup):
