@@ -511,14 +511,8 @@ class DisclosureStatementPage(Page):
         super().clean()
         person = Person.objects.filter(pk=self.clinician_id).first() if self.clinician_id else None
         if person is not None and (not person.license_type or person.license_state != "CO"):
-            raise ValidationError(
-                {
-                    "clinician": (
-                        "Add this person’s Colorado license or registration in People first: the statement "
-                        "must show it."
-                    )
-                }
-            )
+            message = "Add this person’s Colorado license or registration in People first: the statement must show it."
+            raise ValidationError({"clinician": message})
 
     @property
     def regulator_name(self) -> str:
