@@ -3,6 +3,7 @@ and a clinician's Colorado disclosure statement, built from their profile."""
 
 import hashlib
 import json
+import re
 from datetime import date, datetime, time
 
 from django.core.exceptions import ValidationError
@@ -237,7 +238,8 @@ class ArticleIndexPage(RoutablePageMixin, Page):
             articles = articles.filter(tags=tag) if tag else articles.none()
         paginator = Paginator(articles, ARTICLES_PER_PAGE)
         page_number = request.GET.get("page", "1")
-        page_number = int(page_number) if page_number.isdigit() else 0
+        # ASCII digits only, and few of them: int() takes "٣" and refuses "²" or 5,000 digits.
+        page_number = int(page_number) if re.fullmatch(r"[0-9]{1,9}", page_number) else 0
         # The first page always exists; only a later one needs the count first (one query).
         if page_number < 1 or page_number > 1 and page_number > paginator.num_pages:
             raise Http404("No such page of articles.")
