@@ -28,7 +28,7 @@ from scheduling.models.appointments import (
     SessionFormat,
     SessionsFor,
 )
-from scheduling.slots import OpenTimes, Slot, slot_value_parse
+from scheduling.slots import OpenTimes, Slot, slot_value_parse, week_start
 
 TIMING_SALT = "scheduling.request-form.started"
 TIMING = SubmitTiming(salt=TIMING_SALT)
@@ -323,8 +323,7 @@ class AppointmentRequestForm(ErrorSummaryMixin, forms.Form):
             for slot in self.open_times.slots:
                 if slot.session_format != session_format:
                     continue
-                monday = slot.day - timedelta(days=slot.day.weekday())
-                days = weeks.setdefault(monday, {})
+                days = weeks.setdefault(week_start(slot.day), {})
                 # Plain strings, made once: a page of weeks holds hundreds of these.
                 value = slot.value
                 days.setdefault(slot.day, []).append(
@@ -377,7 +376,7 @@ class AppointmentRequestForm(ErrorSummaryMixin, forms.Form):
 
 
 def _week_label(monday, today) -> str:
-    this_monday = today - timedelta(days=today.weekday())
+    this_monday = week_start(today)
     if monday == this_monday:
         return "This week"
     if monday == this_monday + timedelta(days=7):

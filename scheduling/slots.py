@@ -39,6 +39,11 @@ def practice_zone() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
 
 
+def week_start(day: date) -> date:
+    """The Monday of `day`'s week."""
+    return day - timedelta(days=day.weekday())
+
+
 def local_moment(day: date, at: time, zone: ZoneInfo) -> datetime | None:
     """`at` on `day` in `zone`, or None when that wall-clock time does not exist there (a DST gap)."""
     moment = datetime.combine(day, at, tzinfo=zone)

@@ -1,19 +1,15 @@
-"""The front desk's appointment request queue in the Wagtail admin, and the Booking menu: the calendar, the
-waitlist, weekly hours and exceptions."""
+"""The Wagtail admin's appointment request queue and Booking menu (calendar, waitlist, hours, exceptions)."""
 
 import django_filters
 from django import forms
-from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Case, F, Q, When
-from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.timesince import timesince
 from django.views.decorators.debug import sensitive_variables
-from django.views.decorators.http import require_POST
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
@@ -24,14 +20,12 @@ from wagtail.admin.views.generic import EditView, IndexView
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
-from wagtail.permission_policies import ModelPermissionPolicy
 
 from practice.admin_views import GuardedExportIndexView, ReadableInspectView
 from scheduling import admin_views, services
+from scheduling.admin_views import permission_policy
 from scheduling.models.appointments import AppointmentRequest, EstimateStatus, SessionFormat, Status
 from scheduling.models.availability import AvailabilityException, ExceptionKind, Weekday, WeeklyHours
-
-permission_policy = ModelPermissionPolicy(AppointmentRequest)
 
 
 def staff_who_triage():
@@ -134,15 +128,15 @@ class AppointmentRequestIndexView(GuardedExportIndexView):
         return super().as_spreadsheet(queryset, spreadsheet_format)
 
 
-def requested_time_context(view) -> dict:
-    return {
-        "requested_time": admin_views.requested_time(
-            view.object, user=view.request.user, policy=permission_policy, next_url=view.request.get_full_path()
-        )
-    }
+class RequestPanelsMixin:
+    """Above the request: its held time and its confirmation email."""
+
+    def get_context_data(self, **kwargs):
+        panels = admin_views.request_panels(self.object, user=self.request.user, next_url=self.request.get_full_path())
+        return {**super().get_context_data(**kwargs), **panels}
 
 
-class AppointmentRequestEditView(EditView):
+class AppointmentRequestEditView(RequestPanelsMixin, EditView):
     def form_valid(self, form):
         # The service refuses a hand-entered time that overlaps another request's: show it on the field.
         try:
@@ -181,17 +175,8 @@ class AppointmentRequestEditView(EditView):
             )
         return buttons
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["can_send_confirmation"] = (
-            self.object.status == Status.SCHEDULED and self.object.scheduled_for is not None
-        )
-        context["confirmation_url"] = reverse("appointment_requests:send_confirmation", args=[self.object.pk])
-        context.update(requested_time_context(self))
-        return context
 
-
-class AppointmentRequestInspectView(ReadableInspectView):
+class AppointmentRequestInspectView(RequestPanelsMixin, ReadableInspectView):
     def get(self, request, *args, **kwargs):
         services.appointment_request_view_log(appointment_request=self.object, user=request.user)
         return super().get(request, *args, **kwargs)
@@ -208,31 +193,6 @@ class AppointmentRequestInspectView(ReadableInspectView):
             return "Not needed (not self-pay)"
         label = EstimateStatus(self.object.good_faith_estimate_status()).label
         return f"{date_format(self.object.good_faith_estimate_due_on)}: {deadline.rule.value} ({label.lower()})"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["can_send_confirmation"] = (
-            self.object.status == Status.SCHEDULED
-            and bool(self.object.scheduled_for)
-            and permission_policy.user_has_permission(self.request.user, "change")
-        )
-        context["confirmation_url"] = reverse("appointment_requests:send_confirmation", args=[self.object.pk])
-        context.update(requested_time_context(self))
-        return context
-
-
-@require_POST
-def send_confirmation(request, pk):
-    if not permission_policy.user_has_permission(request.user, "change"):
-        raise PermissionDenied
-    appointment_request = get_object_or_404(AppointmentRequest, pk=pk)
-    try:
-        services.appointment_confirmation_send(appointment_request=appointment_request, user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"The confirmation for {appointment_request} is on its way to the client.")
-    return redirect("appointment_requests:edit", pk)
 
 
 class RequestStaffMenuItem(MenuItem):
@@ -377,18 +337,14 @@ class AppointmentRequestViewSet(ModelViewSet):
         return {**super().get_common_view_kwargs(**kwargs), "add_url_name": None}
 
     def get_urlpatterns(self):
-        urlpatterns = [pattern for pattern in super().get_urlpatterns() if pattern.name != "add"]
-        urlpatterns.append(path("confirm/<int:pk>/", send_confirmation, name="send_confirmation"))
-        # The request's held time: hold an open time for it, confirm the held time, or decline it.
-        for route, view_class, name in [
-            ("offer-time/<int:pk>/", admin_views.OfferTimeView, "offer_time"),
-            ("confirm-time/<int:pk>/", admin_views.ConfirmTimeView, "confirm_time"),
-            ("decline-time/<int:pk>/", admin_views.DeclineTimeView, "decline_time"),
-        ]:
-            urlpatterns.append(
-                path(route, self.construct_view(view_class, permission_policy=permission_policy), name=name)
-            )
-        return urlpatterns
+        return [
+            *(pattern for pattern in super().get_urlpatterns() if pattern.name != "add"),
+            path("confirm/<int:pk>/", self.construct_view(admin_views.SendConfirmationView), name="send_confirmation"),
+            # The request's held time: hold an open time for it, confirm the held time, or decline it.
+            path("offer-time/<int:pk>/", self.construct_view(admin_views.OfferTimeView), name="offer_time"),
+            path("confirm-time/<int:pk>/", self.construct_view(admin_views.ConfirmTimeView), name="confirm_time"),
+            path("decline-time/<int:pk>/", self.construct_view(admin_views.DeclineTimeView), name="decline_time"),
+        ]
 
     def get_menu_item(self, order=None):
         return AppointmentRequestMenuItem(
@@ -412,7 +368,7 @@ class RequestStaffViewSet(ViewSet):
     view_class = None
 
     def get_urlpatterns(self):
-        return [path("", self.construct_view(self.view_class, permission_policy=permission_policy), name="index")]
+        return [path("", self.construct_view(self.view_class), name="index")]
 
     def get_menu_item(self, order=None):
         return RequestStaffMenuItem(
