@@ -74,15 +74,12 @@ class AppointmentRequestFilterSet(WagtailFilterSet):
         label="Good Faith Estimate",
         choices=EstimateStatus.choices,
         empty_label="Any",
-        method="filter_good_faith_estimate",
+        method=lambda queryset, name, value: queryset.estimate_status(value),
     )
 
     class Meta:
         model = AppointmentRequest
         fields = ["status", "session_format", "created_at", "assigned_to"]
-
-    def filter_good_faith_estimate(self, queryset, name, value):
-        return queryset.estimate_status(value)
 
 
 class TriageForm(WagtailAdminModelForm):
@@ -163,17 +160,8 @@ class AppointmentRequestEditView(RequestPanelsMixin, EditView):
 
     @property
     def header_more_buttons(self):
-        buttons = list(super().header_more_buttons)
-        if self.inspect_url_name:
-            buttons.append(
-                Button(
-                    "View the request",
-                    url=reverse(self.inspect_url_name, args=[self.object.pk]),
-                    icon_name="view",
-                    priority=5,
-                )
-            )
-        return buttons
+        url = reverse(self.inspect_url_name, args=[self.object.pk])
+        return [*super().header_more_buttons, Button("View the request", url=url, icon_name="view", priority=5)]
 
 
 class AppointmentRequestInspectView(RequestPanelsMixin, ReadableInspectView):
@@ -220,6 +208,8 @@ class AppointmentRequestViewSet(ModelViewSet):
     icon = "date"
     menu_label = "Requests"  # Short enough for the sidebar with its count; the pages say "Appointment requests".
     menu_order = 150
+    menu_name = "appointment-requests"
+    menu_item_class = AppointmentRequestMenuItem
     add_to_admin_menu = True
     add_to_reference_index = False
     copy_view_enabled = False
@@ -346,15 +336,6 @@ class AppointmentRequestViewSet(ModelViewSet):
             path("decline-time/<int:pk>/", self.construct_view(admin_views.DeclineTimeView), name="decline_time"),
         ]
 
-    def get_menu_item(self, order=None):
-        return AppointmentRequestMenuItem(
-            label=self.menu_label,
-            url=self.menu_url,
-            name="appointment-requests",
-            icon_name=self.menu_icon,
-            order=self.get_menu_item_order(order),
-        )
-
 
 appointment_request_viewset = AppointmentRequestViewSet()
 
@@ -366,18 +347,10 @@ class RequestStaffViewSet(ViewSet):
     """One admin screen for whoever may see the requests, with its item in the Booking menu."""
 
     view_class = None
+    menu_item_class = RequestStaffMenuItem
 
     def get_urlpatterns(self):
         return [path("", self.construct_view(self.view_class), name="index")]
-
-    def get_menu_item(self, order=None):
-        return RequestStaffMenuItem(
-            label=self.menu_label,
-            url=self.menu_url,
-            name=self.name.replace("_", "-"),
-            icon_name=self.menu_icon,
-            order=self.get_menu_item_order(order),
-        )
 
 
 class CalendarViewSet(RequestStaffViewSet):
@@ -385,6 +358,7 @@ class CalendarViewSet(RequestStaffViewSet):
     url_prefix = "booking/calendar"
     icon = "calendar"
     menu_label = "Calendar"
+    menu_name = "booking-calendar"
     view_class = admin_views.CalendarView
 
 
@@ -393,6 +367,7 @@ class WaitlistViewSet(RequestStaffViewSet):
     url_prefix = "booking/waitlist"
     icon = "list-ol"
     menu_label = "Waitlist"
+    menu_name = "booking-waitlist"
     view_class = admin_views.WaitlistView
 
 
@@ -411,10 +386,6 @@ def service_display(hours) -> str:
     return hours.get_service_display() if hours.service else "Any"
 
 
-def time_display(value) -> str:
-    return f"{value:%H:%M}" if value else "—"
-
-
 class WeeklyHoursViewSet(ModelViewSet):
     model = WeeklyHours
     name = "booking_weekly_hours"
@@ -424,8 +395,8 @@ class WeeklyHoursViewSet(ModelViewSet):
     add_to_reference_index = False
     list_display = [
         "weekday",
-        Column("starts", label="From", accessor=lambda hours: time_display(hours.starts)),
-        Column("ends", label="Until", accessor=lambda hours: time_display(hours.ends)),
+        Column("starts", label="From", accessor=lambda hours: f"{hours.starts:%H:%M}"),
+        Column("ends", label="Until", accessor=lambda hours: f"{hours.ends:%H:%M}"),
         Column("session_format", label="Format", accessor="get_session_format_display"),
         Column("service", label="For", accessor=service_display),
         Column("sessions", label="Sessions", accessor=lambda h: f"{h.session_minutes} min + {h.buffer_minutes} min"),
