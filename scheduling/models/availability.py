@@ -1,9 +1,7 @@
 """When the practice sees people, and the times visitors ask for: booking rules, weekly hours, exceptions, holds.
 
-A hold keeps one time for one request until the front desk confirms or declines it, or it expires. Two
-requests can never hold overlapping times: every hold writes one `HeldBlock` row per five minutes it covers
-(the session and the buffer after it), and a unique index on the block's start refuses the second writer
-inside the database, whichever transaction gets there first.
+Two requests can never hold overlapping times: a hold writes a `HeldBlock` per five minutes it covers (buffer
+included), and the blocks' unique start refuses the second writer inside the database.
 """
 
 from datetime import datetime, timedelta

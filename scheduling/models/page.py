@@ -52,12 +52,6 @@ class SchedulingPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = "scheduling page"
 
-    @staticmethod
-    def disclosure_statement(details: PracticeDetails):
-        """The disclosure statement page chosen in Practice details, if it is live (else the form doesn't ask)."""
-        page = details.disclosure_page
-        return page if page is not None and page.live else None
-
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
         # What a visitor types must never sit in a shared or browser cache.
@@ -69,7 +63,8 @@ class SchedulingPage(RoutablePageMixin, Page):
     @method_decorator(sensitive_post_parameters())
     def request_form(self, request):
         details = PracticeDetails.for_request(request)
-        disclosure_page = self.disclosure_statement(details)
+        # The disclosure statement chosen in Practice details, if it is live (else the form doesn't ask).
+        disclosure_page = details.disclosure_page if details.disclosure_page and details.disclosure_page.live else None
         rules = BookingSettings.for_request(request)
         form_options = {
             "clinician_name": details.clinician_name,
@@ -141,10 +136,7 @@ def _time_read(token: str) -> datetime | None:
 
 
 def _statement_version(page, *, details: PracticeDetails) -> str:
-    """The version of the statement the visitor confirmed reading, as printed on it.
-
-    The page type lives in the blog app (it is built from a clinician's profile), which scheduling must not
-    import: any page that offers `statement_version(details=…)` will do.
-    """
+    """The version printed on the statement the visitor confirmed reading. Its page type is the blog app's,
+    which scheduling must not import: any page that offers `statement_version(details=…)` will do."""
     version = getattr(page.specific, "statement_version", None) if page is not None else None
     return version(details=details) if version else ""
