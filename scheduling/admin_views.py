@@ -3,6 +3,7 @@
 Reads never write: a lapsed hold counts as free here before the `expire_slot_holds` job marks it expired.
 """
 
+import dataclasses
 from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
@@ -45,8 +46,7 @@ def moment_label(moment: datetime) -> str:
 
 def front_desk_horizon(rules: BookingSettings, *, now: datetime) -> Horizon:
     """The days visitors may ask for; the front desk may offer any time still ahead (no minimum notice)."""
-    horizon = booking_horizon(rules, now=now)
-    return Horizon(first_day=horizon.first_day, last_day=horizon.last_day, earliest=now)
+    return dataclasses.replace(booking_horizon(rules, now=now), earliest=now)
 
 
 def waitlisted(*, now: datetime):
@@ -156,24 +156,30 @@ class DeclineTimeView(_RequestActionView):
         )
 
 
-class OfferTimeView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
-    """The open times of the request's format, a week at a page, to hold one for the client."""
-
+class _RequestStaffView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
     permission_policy = permission_policy
     any_permission_required = ["view", "change"]
-    template_name = "scheduling/admin/offer_time.html"
     header_icon = "calendar"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.now = timezone.now()
+        self.rules = services.booking_rules()
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
+
+class OfferTimeView(_RequestStaffView):
+    """The open times of the request's format, a week at a page, to hold one for the client."""
+
+    template_name = "scheduling/admin/offer_time.html"
 
     def dispatch(self, request, *args, **kwargs):
         # Anyone who may see the request sees its open times; holding one takes "change".
         if request.method == "POST" and not self.user_has_permission("change"):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
-
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.now = timezone.now()
-        self.rules = services.booking_rules()
 
     def get_page_title(self):
         return f"Offer a time: {self.appointment_request}"
@@ -335,19 +341,6 @@ def freed_times(*, rules: BookingSettings, now: datetime) -> list[dict]:
     ]
 
 
-class _RequestStaffView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
-    permission_policy = permission_policy
-    any_permission_required = ["view", "change"]
-    header_icon = "calendar"
-
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.now = timezone.now()
-
-    def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
-
-
 class CalendarView(_RequestStaffView):
     """Held and confirmed times, a day or a week at a time, and the times freed lately with who could take them."""
 
@@ -399,7 +392,6 @@ class CalendarView(_RequestStaffView):
         def link(target: date, target_view: str = view) -> str:
             return f"{base}?{urlencode({'date': target.isoformat(), 'view': target_view})}"
 
-        rules = services.booking_rules()
         context.update(
             view=view,
             days=days,
@@ -414,7 +406,7 @@ class CalendarView(_RequestStaffView):
             today_url=link(timezone.localdate(self.now, zone)),
             day_url=link(day, "day"),
             week_url=link(day, "week"),
-            freed=freed_times(rules=rules, now=self.now),
+            freed=freed_times(rules=self.rules, now=self.now),
             freed_days=FREED_DAYS,
             can_change=self.user_has_permission("change"),
             here=self.request.get_full_path(),
@@ -431,8 +423,8 @@ class WaitlistView(_RequestStaffView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        rules = services.booking_rules()
-        slots = open_times(rules=rules, now=self.now, horizon=front_desk_horizon(rules, now=self.now)).slots
+        horizon = front_desk_horizon(self.rules, now=self.now)
+        slots = open_times(rules=self.rules, now=self.now, horizon=horizon).slots
         zone = practice_zone()
         entries = [
             {
@@ -444,5 +436,5 @@ class WaitlistView(_RequestStaffView):
             }
             for item in waitlisted(now=self.now)
         ]
-        context.update(entries=entries, weeks_ahead=rules.weeks_ahead)
+        context.update(entries=entries, weeks_ahead=self.rules.weeks_ahead)
         return context

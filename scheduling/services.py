@@ -315,10 +315,6 @@ def booking_rules() -> BookingSettings:
     return _default_site_setting(BookingSettings)
 
 
-def _admin_url(name: str, *args) -> str:
-    return settings.WAGTAILADMIN_BASE_URL + reverse(name, args=args)
-
-
 def _message(*, kind: str, appointment_request: AppointmentRequest) -> EmailMultiAlternatives:
     details = _practice_details()
     context = {"details": details, "practice_name": details.practice_name}
@@ -327,7 +323,9 @@ def _message(*, kind: str, appointment_request: AppointmentRequest) -> EmailMult
             raise ValueError("No front-desk email address in Practice details")
         waiting = AppointmentRequest.objects.waiting().count()
         # Nothing about the person: the alert may be read on a phone lock screen or a shared inbox.
-        context.update(waiting=waiting, listing_url=_admin_url("appointment_requests:index"))
+        context.update(
+            waiting=waiting, listing_url=settings.WAGTAILADMIN_BASE_URL + reverse("appointment_requests:index")
+        )
         recipient = details.front_desk_email
     else:
         context["first_name"] = appointment_request.first_name
