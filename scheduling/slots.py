@@ -38,7 +38,6 @@ def practice_zone() -> ZoneInfo:
 
 
 def week_start(day: date) -> date:
-    """The Monday of `day`'s week."""
     return day - timedelta(days=day.weekday())
 
 
@@ -142,7 +141,7 @@ def _closed(slot: Slot, closures: list[AvailabilityException], zone: ZoneInfo) -
             continue
         if closure.session_format and closure.session_format != slot.session_format:
             continue
-        if closure.whole_day:
+        if closure.starts is None:  # Closed all day.
             return True
         closed_from = datetime.combine(day, closure.starts, tzinfo=zone).astimezone(UTC)
         closed_until = datetime.combine(day, closure.ends, tzinfo=zone).astimezone(UTC)

@@ -95,7 +95,6 @@ class AppointmentRequestQuerySet(models.QuerySet):
         return self.exclude(status=Status.SPAM)
 
     def triage_order(self) -> "AppointmentRequestQuerySet":
-        """New requests on top, then newest first."""
         return self.annotate(
             is_new=models.Case(
                 models.When(status=Status.NEW, then=models.Value(1)),

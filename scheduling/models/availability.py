@@ -28,15 +28,6 @@ def _on_five_minutes(value) -> None:
         raise ValidationError("Use a time on a 5-minute mark, like 9:00 or 9:05.", code="not_five_minutes")
 
 
-def session_minutes_field(**kwargs):
-    return models.PositiveSmallIntegerField(
-        "session length (minutes)",
-        default=50,
-        validators=[MinValueValidator(15), MaxValueValidator(240), _multiple_of_five],
-        **kwargs,
-    )
-
-
 def buffer_minutes_field(**kwargs):
     return models.PositiveSmallIntegerField(
         "buffer after each session (minutes)",
@@ -108,7 +99,11 @@ class HoursMixin(models.Model):
     )
     starts = models.TimeField("from", validators=[_on_five_minutes])
     ends = models.TimeField("until", validators=[_on_five_minutes], help_text="The last session ends by then.")
-    session_minutes = session_minutes_field()
+    session_minutes = models.PositiveSmallIntegerField(
+        "session length (minutes)",
+        default=50,
+        validators=[MinValueValidator(15), MaxValueValidator(240), _multiple_of_five],
+    )
     buffer_minutes = buffer_minutes_field()
 
     class Meta:
@@ -216,10 +211,6 @@ class AvailabilityException(HoursMixin):
                 super().clean()
             elif self.ends <= self.starts:
                 raise ValidationError({"ends": "The hours must end after they start (on the same day)."})
-
-    @property
-    def whole_day(self) -> bool:
-        return self.starts is None
 
 
 class HoldState(models.TextChoices):

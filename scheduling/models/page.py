@@ -71,34 +71,30 @@ class SchedulingPage(RoutablePageMixin, Page):
             "disclosure_available": disclosure_page is not None,
             "open_times": open_times(rules=rules),
         }
-        status = 200
         rate_limited = False
         if request.method == "POST":
             form = AppointmentRequestForm(request.POST, **form_options)
-            if form.is_valid():
-                if rate_limit_exceeded(
-                    request=request,
-                    scope="appointment-request",
-                    limit=settings.APPOINTMENT_RATE_LIMIT,
-                    window_seconds=settings.APPOINTMENT_RATE_WINDOW_SECONDS,
-                ):
-                    rate_limited = True
-                    status = 429
+            rate_limited = form.is_valid() and rate_limit_exceeded(
+                request=request,
+                scope="appointment-request",
+                limit=settings.APPOINTMENT_RATE_LIMIT,
+                window_seconds=settings.APPOINTMENT_RATE_WINDOW_SECONDS,
+            )
+            if form.is_valid() and not rate_limited:
+                try:
+                    appointment_request = appointment_request_submit(
+                        data=form.cleaned_data,
+                        spam=form.looks_like_spam,
+                        disclosure_version=_statement_version(disclosure_page, details=details),
+                        rules=rules,
+                    )
+                except SlotTaken:
+                    form.slot_taken(open_times(rules=rules))
                 else:
-                    try:
-                        appointment_request = appointment_request_submit(
-                            data=form.cleaned_data,
-                            spam=form.looks_like_spam,
-                            disclosure_version=_statement_version(disclosure_page, details=details),
-                            rules=rules,
-                        )
-                    except SlotTaken:
-                        form.slot_taken(open_times(rules=rules))
-                    else:
-                        sent_url = self.get_url(request) + self.reverse_subpage("request_sent")
-                        if appointment_request.requested_for:
-                            sent_url += "?" + urlencode({"time": _time_token(appointment_request.requested_for)})
-                        return redirect(sent_url)
+                    sent_url = self.get_url(request) + self.reverse_subpage("request_sent")
+                    if appointment_request.requested_for:
+                        sent_url += "?" + urlencode({"time": _time_token(appointment_request.requested_for)})
+                    return redirect(sent_url)
         else:
             form = AppointmentRequestForm(initial={"started": timing_token_make()}, **form_options)
         context = {
@@ -108,7 +104,7 @@ class SchedulingPage(RoutablePageMixin, Page):
             "rate_limited": rate_limited,
             "disclosure_page": disclosure_page,
         }
-        return TemplateResponse(request, self.get_template(request), context, status=status)
+        return TemplateResponse(request, self.get_template(request), context, status=429 if rate_limited else 200)
 
     @path("thank-you/", name="request_sent")
     @method_decorator(require_safe)
