@@ -65,12 +65,11 @@ def slot_suits(appointment_request: AppointmentRequest, slot: Slot) -> bool:
 
 
 def _safe_next(request, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
+    target = request.POST.get("next") or request.GET.get("next")
+    safe = url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
+    )
+    return target if safe else fallback
 
 
 def _edit_url(appointment_request: AppointmentRequest) -> str:

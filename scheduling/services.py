@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -182,10 +183,7 @@ def _hold_take(
             # Holds that lapsed but still own minutes in this span give them up first.
             for hold in _lapsed_holds(now).overlapping(slot.starts_at, slot.blocked_until):
                 _hold_end(hold, state=HoldState.EXPIRED, now=now)
-            standing = SlotHold.objects.select_for_update(of=("self",)).filter(
-                appointment_request=appointment_request, state__in=STANDING_STATES
-            )
-            for hold in standing.select_related("appointment_request"):
+            for hold in _locked_holds(appointment_request, STANDING_STATES):
                 lapsed_now = hold.state == HoldState.HELD and hold.expires_at <= now
                 _hold_end(hold, state=HoldState.EXPIRED if lapsed_now else HoldState.RELEASED, now=now, user=user)
             hold = SlotHold.objects.create(
@@ -236,11 +234,7 @@ def slot_hold_confirm(*, appointment_request: AppointmentRequest, user) -> Notif
     else has taken its time."""
     now = timezone.now()
     with transaction.atomic():
-        hold = (
-            SlotHold.objects.select_for_update()
-            .filter(appointment_request=appointment_request, state=HoldState.HELD)
-            .first()
-        )
+        hold = _locked_holds(appointment_request, [HoldState.HELD]).first()
         if hold is None or HeldBlock.objects.filter(hold=hold).count() != len(hold.block_starts()):
             raise ValidationError("This request holds no time to confirm. Offer it an open time first.")
         hold.state, hold.expires_at = HoldState.CONFIRMED, None
@@ -263,12 +257,7 @@ def slot_hold_confirm(*, appointment_request: AppointmentRequest, user) -> Notif
 def slot_hold_decline(*, appointment_request: AppointmentRequest, user) -> SlotHold:
     """Decline the time held for a request; the request stays, for another time or the waitlist."""
     with transaction.atomic():
-        hold = (
-            SlotHold.objects.select_for_update(of=("self",))
-            .filter(appointment_request=appointment_request, state=HoldState.HELD)
-            .select_related("appointment_request")
-            .first()
-        )
+        hold = _locked_holds(appointment_request, [HoldState.HELD]).first()
         if hold is None:
             raise ValidationError("This request holds no time to decline.")
         _hold_end(hold, state=HoldState.DECLINED, now=timezone.now(), user=user)
@@ -285,7 +274,15 @@ def slot_holds_expire(*, now: datetime | None = None) -> int:
     return len(lapsed)
 
 
-def _lapsed_holds(now: datetime):
+def _locked_holds(appointment_request: AppointmentRequest, states) -> QuerySet[SlotHold]:
+    return (
+        SlotHold.objects.select_for_update(of=("self",))
+        .filter(appointment_request=appointment_request, state__in=states)
+        .select_related("appointment_request")
+    )
+
+
+def _lapsed_holds(now: datetime) -> QuerySet[SlotHold]:
     return (
         SlotHold.objects.select_for_update(of=("self",))
         .filter(state=HoldState.HELD, expires_at__lte=now)
@@ -491,12 +488,7 @@ def appointment_request_triage(
 
 
 def _hold_follow_triage(appointment_request: AppointmentRequest, *, stands: bool, now: datetime, user) -> None:
-    hold = (
-        SlotHold.objects.select_for_update(of=("self",))
-        .filter(appointment_request=appointment_request, state__in=STANDING_STATES)
-        .select_related("appointment_request")
-        .first()
-    )
+    hold = _locked_holds(appointment_request, STANDING_STATES).first()
     if not stands:
         over = appointment_request.status in FINISHED_STATUSES
         if hold is not None and (over or hold.state == HoldState.CONFIRMED):
