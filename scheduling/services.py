@@ -63,13 +63,13 @@ REQUEST_FIELDS = (
     "message",
     "heard_about",
 )
-# The client emails that carry a calendar file, and its RFC 5546 method.
 SUBJECTS = {
     NotificationKind.FRONT_DESK_ALERT: "New appointment request",
     NotificationKind.CLIENT_ACKNOWLEDGEMENT: "We received your request — {practice_name}",
     NotificationKind.APPOINTMENT_CANCELLATION: "Your appointment is cancelled — {practice_name}",
     NotificationKind.APPOINTMENT_CONFIRMATION: "Your appointment — {practice_name}",
 }
+# The client emails that carry a calendar file, and its RFC 5546 method.
 CALENDAR_METHODS = {
     NotificationKind.APPOINTMENT_CONFIRMATION: calendar.PUBLISH,
     NotificationKind.APPOINTMENT_CANCELLATION: calendar.CANCEL,
