@@ -1,11 +1,9 @@
-"""The front desk's booking screens in the Wagtail admin: a request's held time (offer, confirm, decline), the
-calendar of held and confirmed times with the times freed lately, and the waitlist.
+"""The front desk's booking screens in the Wagtail admin: a request's held time, the calendar, the waitlist.
 
-Reads never write: a held time whose hold lapsed counts as free here (and is offered to the waitlist) before
-the `expire_slot_holds` job marks it expired.
+Reads never write: a lapsed hold counts as free here before the `expire_slot_holds` job marks it expired.
 """
 
-from dataclasses import dataclass, field
+import dataclasses
 from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
@@ -19,12 +17,22 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.generic import TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
+from wagtail.permission_policies import ModelPermissionPolicy
 
 from scheduling import services
-from scheduling.models.appointments import FINISHED_STATUSES, AppointmentRequest, SessionFormat
+from scheduling.models.appointments import FINISHED_STATUSES, AppointmentRequest, SessionFormat, Status
 from scheduling.models.availability import STANDING_STATES, BookingSettings, HoldState, SlotHold
-from scheduling.slots import Horizon, Slot, booking_horizon, open_times, practice_zone, slot_value_parse
+from scheduling.slots import (
+    Horizon,
+    Slot,
+    booking_horizon,
+    open_times,
+    practice_zone,
+    slot_value_parse,
+    week_start,
+)
 
+permission_policy = ModelPermissionPolicy(AppointmentRequest)
 # How long a time that was given up stays in the calendar's "Freed times".
 FREED_DAYS = 14
 ENDED_STATES = (HoldState.DECLINED, HoldState.EXPIRED, HoldState.RELEASED)
@@ -38,8 +46,7 @@ def moment_label(moment: datetime) -> str:
 
 def front_desk_horizon(rules: BookingSettings, *, now: datetime) -> Horizon:
     """The days visitors may ask for; the front desk may offer any time still ahead (no minimum notice)."""
-    horizon = booking_horizon(rules, now=now)
-    return Horizon(first_day=horizon.first_day, last_day=horizon.last_day, earliest=now)
+    return dataclasses.replace(booking_horizon(rules, now=now), earliest=now)
 
 
 def waitlisted(*, now: datetime):
@@ -58,68 +65,57 @@ def slot_suits(appointment_request: AppointmentRequest, slot: Slot) -> bool:
 
 
 def _safe_next(request, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
+    target = request.POST.get("next") or request.GET.get("next")
+    safe = url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
+    )
+    return target if safe else fallback
 
 
 def _edit_url(appointment_request: AppointmentRequest) -> str:
     return reverse("appointment_requests:edit", args=[appointment_request.pk])
 
 
-# A request's held time
+# A request's held time and its confirmation email
 
 
-@dataclass(frozen=True)
-class RequestedTime:
-    """What the "Requested time" panel of a request shows."""
-
-    requested_for: str
-    hold: SlotHold | None
-    hold_label: str
-    expires_label: str
-    lapsed: bool
-    last_ended: SlotHold | None
-    last_ended_label: str
-    can_change: bool
-    finished: bool
-    confirm_url: str
-    decline_url: str
-    offer_url: str
-    next_url: str
-
-
-def requested_time(appointment_request: AppointmentRequest, *, user, policy, next_url: str) -> RequestedTime:
-    """The time a request asked for, the time it holds now (held, lapsed or confirmed) and the last it gave up."""
+def request_panels(appointment_request: AppointmentRequest, *, user, next_url: str) -> dict:
+    """The context of the panels above a request's triage: the time it asked for, the time it holds now (held,
+    lapsed or confirmed) and the last it gave up, and the confirmation email."""
     now = timezone.now()
     holds = list(SlotHold.objects.filter(appointment_request=appointment_request).order_by("-created_at", "-pk"))
     hold = next((item for item in holds if item.state in STANDING_STATES), None)
     last_ended = next((item for item in holds if item.state in ENDED_STATES), None)
     pk = [appointment_request.pk]
-    return RequestedTime(
-        requested_for=moment_label(appointment_request.requested_for) if appointment_request.requested_for else "",
-        hold=hold,
-        hold_label=moment_label(hold.starts_at) if hold else "",
-        expires_label=moment_label(hold.expires_at) if hold and hold.expires_at else "",
-        lapsed=bool(hold and hold.state == HoldState.HELD and hold.expires_at and hold.expires_at <= now),
-        last_ended=last_ended,
-        last_ended_label=moment_label(last_ended.starts_at) if last_ended else "",
-        can_change=policy.user_has_permission(user, "change"),
-        finished=appointment_request.status in FINISHED_STATUSES,
-        confirm_url=reverse("appointment_requests:confirm_time", args=pk),
-        decline_url=reverse("appointment_requests:decline_time", args=pk),
-        offer_url=reverse("appointment_requests:offer_time", args=pk),
-        next_url=next_url,
-    )
+    can_change = permission_policy.user_has_permission(user, "change")
+    requested_time = {
+        "requested_for": moment_label(appointment_request.requested_for) if appointment_request.requested_for else "",
+        "hold": hold,
+        "hold_label": moment_label(hold.starts_at) if hold else "",
+        "expires_label": moment_label(hold.expires_at) if hold and hold.expires_at else "",
+        "lapsed": bool(hold and hold.state == HoldState.HELD and hold.expires_at and hold.expires_at <= now),
+        "last_ended": last_ended,
+        "last_ended_label": moment_label(last_ended.starts_at) if last_ended else "",
+        "can_change": can_change,
+        "finished": appointment_request.status in FINISHED_STATUSES,
+        "confirm_url": reverse("appointment_requests:confirm_time", args=pk),
+        "decline_url": reverse("appointment_requests:decline_time", args=pk),
+        "offer_url": reverse("appointment_requests:offer_time", args=pk),
+        "next_url": next_url,
+    }
+    return {
+        "requested_time": requested_time,
+        "can_send_confirmation": can_change
+        and appointment_request.status == Status.SCHEDULED
+        and appointment_request.scheduled_for is not None,
+        "confirmation_url": reverse("appointment_requests:send_confirmation", args=pk),
+    }
 
 
-class _HoldActionView(PermissionCheckedMixin, View):
-    """A POST-only action on a request's held time, back to where it was asked from with a message."""
+class _RequestActionView(PermissionCheckedMixin, View):
+    """A POST-only action on a request, back to where it was asked from with a message."""
 
-    permission_policy = None  # The requests' policy, given by the viewset.
+    permission_policy = permission_policy
     permission_required = "change"
     http_method_names = ["post"]
 
@@ -137,14 +133,20 @@ class _HoldActionView(PermissionCheckedMixin, View):
         return redirect(_safe_next(request, _edit_url(appointment_request)))
 
 
-class ConfirmTimeView(_HoldActionView):
+class SendConfirmationView(_RequestActionView):
+    def act(self, appointment_request):
+        services.appointment_confirmation_send(appointment_request=appointment_request, user=self.request.user)
+        return f"The confirmation for {appointment_request} is on its way to the client."
+
+
+class ConfirmTimeView(_RequestActionView):
     def act(self, appointment_request):
         services.slot_hold_confirm(appointment_request=appointment_request, user=self.request.user)
         when = moment_label(appointment_request.scheduled_for)
         return f"{appointment_request} is scheduled for {when}. The confirmation is on its way to the client."
 
 
-class DeclineTimeView(_HoldActionView):
+class DeclineTimeView(_RequestActionView):
     def act(self, appointment_request):
         hold = services.slot_hold_decline(appointment_request=appointment_request, user=self.request.user)
         return (
@@ -153,24 +155,30 @@ class DeclineTimeView(_HoldActionView):
         )
 
 
-class OfferTimeView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
+class _RequestStaffView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
+    permission_policy = permission_policy
+    any_permission_required = ["view", "change"]
+    header_icon = "calendar"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.now = timezone.now()
+        self.rules = services.booking_rules()
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
+
+class OfferTimeView(_RequestStaffView):
     """The open times of the request's format, a week at a page, to hold one for the client."""
 
-    permission_policy = None  # The requests' policy, given by the viewset.
-    any_permission_required = ["view", "change"]
     template_name = "scheduling/admin/offer_time.html"
-    header_icon = "calendar"
 
     def dispatch(self, request, *args, **kwargs):
         # Anyone who may see the request sees its open times; holding one takes "change".
         if request.method == "POST" and not self.user_has_permission("change"):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
-
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.now = timezone.now()
-        self.rules = services.booking_rules()
 
     def get_page_title(self):
         return f"Offer a time: {self.appointment_request}"
@@ -183,9 +191,15 @@ class OfferTimeView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateV
             {"url": "", "label": "Offer a time"},
         ]
 
-    def _request(self, pk) -> AppointmentRequest:
+    def _closed_redirect(self, pk):
+        """Find the request; refuse to offer a time to one that is over."""
         self.appointment_request = get_object_or_404(AppointmentRequest, pk=pk)
-        return self.appointment_request
+        if self.appointment_request.status in FINISHED_STATUSES:
+            messages.error(
+                self.request, f"{self.appointment_request} is closed: set another status to offer it a time."
+            )
+            return redirect(_edit_url(self.appointment_request))
+        return None
 
     def _standing(self) -> SlotHold | None:
         return (
@@ -205,28 +219,23 @@ class OfferTimeView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateV
         return [slot for slot in times.slots if slot.suits(self.appointment_request.sessions_for)]
 
     def get(self, request, pk):
-        if self._request(pk).status in FINISHED_STATUSES:
-            messages.error(request, f"{self.appointment_request} is closed: set another status to offer it a time.")
-            return redirect(_edit_url(self.appointment_request))
+        if closed := self._closed_redirect(pk):
+            return closed
         return self.render_to_response(self.get_context_data())
 
     def post(self, request, pk):
-        appointment_request = self._request(pk)
-        if appointment_request.status in FINISHED_STATUSES:
-            messages.error(request, f"{appointment_request} is closed: set another status to offer it a time.")
-            return redirect(_edit_url(appointment_request))
-        hold = self._standing()
+        if closed := self._closed_redirect(pk):
+            return closed
+        appointment_request = self.appointment_request
         value = request.POST.get("slot", "")
         parsed = slot_value_parse(value)
-        slot = None
         if parsed is None:
             error = "Choose one of the open times below."
         elif parsed[1] <= self.now:
             error = "That time has passed. Choose another."
+        elif (slot := next((item for item in self._open(self._standing()) if item.value == value), None)) is None:
+            error = "That time is no longer open for this request. Choose another."
         else:
-            slot = next((item for item in self._open(hold) if item.value == value), None)
-            error = "" if slot else "That time is no longer open for this request. Choose another."
-        if slot is not None:
             try:
                 new_hold = services.slot_hold_offer(
                     appointment_request=appointment_request, slot=slot, user=request.user, rules=self.rules
@@ -245,26 +254,22 @@ class OfferTimeView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateV
         messages.error(request, error)
         return self.render_to_response(self.get_context_data(), status=200)
 
-    def _week(self, slots: list[Slot], horizon: Horizon) -> date:
-        first_week = horizon.first_day - timedelta(days=horizon.first_day.weekday())
-        asked = self.request.GET.get("week", "")[:10]
+    def _week(self, slots: list[Slot], first_week: date, last_week: date) -> date:
         try:
-            day = date.fromisoformat(asked)
+            day = date.fromisoformat(self.request.GET.get("week", "")[:10])
         except ValueError:
-            day = None
-        if day is None:
             # The first week with a time that suits them, else the first with any time, else this week.
             suiting = [slot for slot in slots if self.appointment_request.wants_day_part(slot.day_part)]
             day = (suiting or slots)[0].day if slots else first_week
-        monday = day - timedelta(days=day.weekday())
-        return min(max(monday, first_week), horizon.last_day - timedelta(days=horizon.last_day.weekday()))
+        return min(max(week_start(day), first_week), last_week)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         hold = self._standing()
         slots = self._open(hold)
         horizon = front_desk_horizon(self.rules, now=self.now)
-        monday = self._week(slots, horizon)
+        first_week = week_start(horizon.first_day)
+        monday = self._week(slots, first_week, week_start(horizon.last_day))
         sunday = monday + timedelta(days=6)
         days: dict[date, list[dict]] = {}
         for slot in slots:
@@ -283,7 +288,6 @@ class OfferTimeView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateV
             query = {"week": day.isoformat(), **({"next": next_url} if next_url else {})}
             return f"{base}?{urlencode(query)}"
 
-        first_week = horizon.first_day - timedelta(days=horizon.first_day.weekday())
         context.update(
             appointment_request=self.appointment_request,
             hold=hold,
@@ -293,7 +297,7 @@ class OfferTimeView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateV
             previous_url=week_url(monday - timedelta(days=7)) if monday > first_week else "",
             next_week_url=week_url(monday + timedelta(days=7)) if sunday < horizon.last_day else "",
             total=len(slots),
-            can_change=self.permission_policy.user_has_permission(self.request.user, "change"),
+            can_change=self.user_has_permission("change"),
             action_url=base,
             next_url=next_url,
             edit_url=_edit_url(self.appointment_request),
@@ -305,25 +309,7 @@ class OfferTimeView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateV
 # The calendar and the waitlist
 
 
-@dataclass(frozen=True)
-class CalendarEntry:
-    hold: SlotHold
-    time_label: str
-    expires_label: str
-    edit_url: str
-
-
-@dataclass(frozen=True)
-class FreedTime:
-    slot: Slot
-    waiting: list[AppointmentRequest] = field(default_factory=list)
-
-    @property
-    def format_label(self) -> str:
-        return SessionFormat(self.slot.session_format).label
-
-
-def freed_times(*, rules: BookingSettings, now: datetime) -> list[FreedTime]:
+def freed_times(*, rules: BookingSettings, now: datetime) -> list[dict]:
     """Times given up in the last FREED_DAYS days (declined, expired, released, or a hold that lapsed) that are
     still ahead and still open, each with the waitlisted requests they suit, oldest first. Five queries."""
     since = now - timedelta(days=FREED_DAYS)
@@ -344,20 +330,14 @@ def freed_times(*, rules: BookingSettings, now: datetime) -> list[FreedTime]:
         if (slot.session_format, slot.starts_at) in keys
     ]
     waiting = list(waitlisted(now=now)) if slots else []
-    return [FreedTime(slot=slot, waiting=[item for item in waiting if slot_suits(item, slot)]) for slot in slots]
-
-
-class _RequestStaffView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
-    permission_policy = None  # The requests' policy, given by the viewset.
-    any_permission_required = ["view", "change"]
-    header_icon = "calendar"
-
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.now = timezone.now()
-
-    def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+    return [
+        {
+            "slot": slot,
+            "format_label": SessionFormat(slot.session_format).label,
+            "waiting": [item for item in waiting if slot_suits(item, slot)],
+        }
+        for slot in slots
+    ]
 
 
 class CalendarView(_RequestStaffView):
@@ -377,7 +357,7 @@ class CalendarView(_RequestStaffView):
             day = today
         if view == "day":
             return view, day, day, day
-        monday = day - timedelta(days=day.weekday())
+        monday = week_start(day)
         return view, day, monday, monday + timedelta(days=6)
 
     def get_context_data(self, **kwargs):
@@ -392,29 +372,25 @@ class CalendarView(_RequestStaffView):
             .select_related("appointment_request")
             .order_by("starts_at", "pk")
         )
-        by_day: dict[date, list[CalendarEntry]] = {}
+        by_day: dict[date, list[dict]] = {}
         for hold in holds:
             start, end = hold.starts_at.astimezone(zone), hold.ends_at.astimezone(zone)
             by_day.setdefault(start.date(), []).append(
-                CalendarEntry(
-                    hold=hold,
-                    time_label=f"{time_format(start, 'g:i A')} – {time_format(end, 'g:i A')}",
-                    expires_label=moment_label(hold.expires_at) if hold.expires_at else "",
-                    edit_url=_edit_url(hold.appointment_request),
-                )
+                {
+                    "hold": hold,
+                    "time_label": f"{time_format(start, 'g:i A')} – {time_format(end, 'g:i A')}",
+                    "expires_label": moment_label(hold.expires_at) if hold.expires_at else "",
+                    "edit_url": _edit_url(hold.appointment_request),
+                }
             )
-        days = []
-        current = first_day
-        while current <= last_day:
-            days.append((current, date_format(current, "l, F j"), by_day.get(current, [])))
-            current += timedelta(days=1)
+        span = (first_day + timedelta(days=offset) for offset in range((last_day - first_day).days + 1))
+        days = [(current, date_format(current, "l, F j"), by_day.get(current, [])) for current in span]
         step = timedelta(days=1 if view == "day" else 7)
         base = reverse("booking_calendar:index")
 
         def link(target: date, target_view: str = view) -> str:
             return f"{base}?{urlencode({'date': target.isoformat(), 'view': target_view})}"
 
-        rules = services.booking_rules()
         context.update(
             view=view,
             days=days,
@@ -429,21 +405,12 @@ class CalendarView(_RequestStaffView):
             today_url=link(timezone.localdate(self.now, zone)),
             day_url=link(day, "day"),
             week_url=link(day, "week"),
-            freed=freed_times(rules=rules, now=self.now),
+            freed=freed_times(rules=self.rules, now=self.now),
             freed_days=FREED_DAYS,
-            can_change=self.permission_policy.user_has_permission(self.request.user, "change"),
+            can_change=self.user_has_permission("change"),
             here=self.request.get_full_path(),
         )
         return context
-
-
-@dataclass(frozen=True)
-class WaitlistEntry:
-    appointment_request: AppointmentRequest
-    suiting: int
-    since_label: str
-    edit_url: str
-    offer_url: str
 
 
 class WaitlistView(_RequestStaffView):
@@ -455,18 +422,18 @@ class WaitlistView(_RequestStaffView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        rules = services.booking_rules()
-        slots = open_times(rules=rules, now=self.now, horizon=front_desk_horizon(rules, now=self.now)).slots
+        horizon = front_desk_horizon(self.rules, now=self.now)
+        slots = open_times(rules=self.rules, now=self.now, horizon=horizon).slots
         zone = practice_zone()
         entries = [
-            WaitlistEntry(
-                appointment_request=item,
-                suiting=sum(1 for slot in slots if slot_suits(item, slot)),
-                since_label=date_format(item.waitlist_joined_at.astimezone(zone), "D, M j, Y"),
-                edit_url=_edit_url(item),
-                offer_url=reverse("appointment_requests:offer_time", args=[item.pk]),
-            )
+            {
+                "appointment_request": item,
+                "suiting": sum(1 for slot in slots if slot_suits(item, slot)),
+                "since_label": date_format(item.waitlist_joined_at.astimezone(zone), "D, M j, Y"),
+                "edit_url": _edit_url(item),
+                "offer_url": reverse("appointment_requests:offer_time", args=[item.pk]),
+            }
             for item in waitlisted(now=self.now)
         ]
-        context.update(entries=entries, weeks_ahead=rules.weeks_ahead)
+        context.update(entries=entries, weeks_ahead=self.rules.weeks_ahead)
         return context

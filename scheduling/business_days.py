@@ -1,12 +1,8 @@
 """Business days for the Good Faith Estimate deadlines: Monday to Friday, except US federal holidays.
 
-The federal holidays are the eleven of 5 U.S.C. 6103(a), with the observance rule federal offices follow
-(5 U.S.C. 6103(b) and Executive Order 11582): a holiday falling on a Saturday is observed on the Friday
-before, one falling on a Sunday on the Monday after. Inauguration Day (Washington, D.C. area only) is left
-out. Colorado's legal holidays (C.R.S. 24-11-101) are the same days, except that Colorado keeps Frances
-Xavier Cabrini Day (first Monday in October) where the federal calendar keeps Columbus Day (second Monday);
-Cesar Chavez Day (March 31) is a commemorative day, not a closure, and Colorado Day (August 1) is no longer
-a legal holiday. The deadlines are federal, so the federal calendar is used: see docs/guide-front-desk.md.
+The eleven holidays of 5 U.S.C. 6103(a) (not Inauguration Day), Saturday ones observed the Friday before and
+Sunday ones the Monday after. The deadlines are federal, so Colorado's holidays (Cabrini Day in place of
+Columbus Day) are not used: see docs/guide-front-desk.md.
 """
 
 import calendar
@@ -85,10 +81,4 @@ def business_days_after(day: date, count: int) -> date:
 
 def business_days_between(start: date, end: date) -> int:
     """How many business days follow `start` up to and including `end` (0 when `end` is not after `start`)."""
-    days = 0
-    day = start
-    while day < end:
-        day += timedelta(days=1)
-        if is_business_day(day):
-            days += 1
-    return days
+    return sum(is_business_day(start + timedelta(days=offset)) for offset in range(1, (end - start).days + 1))

@@ -1,7 +1,5 @@
-"""The calendar files (.ics) sent with an appointment's confirmation and cancellation: when, where, whom to call.
-
-Nothing clinical, and nothing about the person: the client's calendar may be shared or synced elsewhere.
-"""
+"""The calendar files (.ics) of an appointment's confirmation and cancellation: when, where, whom to call.
+Nothing clinical or about the person: the client's calendar may be shared or synced elsewhere."""
 
 from datetime import timedelta
 from email.utils import parseaddr
@@ -15,11 +13,9 @@ from practice.email import site_hostname
 from scheduling.models.appointments import SessionFormat
 
 ONLINE_LOCATION = "Online — the video link will be sent separately"
-# RFC 5546 methods. A confirmation is PUBLISH, not REQUEST: REQUEST invites ATTENDEEs to answer (Accept /
-# Decline buttons whose iTIP REPLY would land, unread by any system, in the practice's inbox, and which a
-# client may take for a way to cancel), while PUBLISH is a posting with no reply expected and no ATTENDEE
-# (RFC 5546 §3.2.1): it must name the ORGANIZER, who "may subsequently update (with another PUBLISH) ... or
-# cancel (with a CANCEL)" it. Changes are told by phone, as the email says.
+# RFC 5546 methods. A confirmation is PUBLISH, not REQUEST: REQUEST shows Accept/Decline buttons whose replies
+# nobody reads (and a client may take for a way to cancel); PUBLISH expects no reply and names only the
+# ORGANIZER, who may update or CANCEL it later (§3.2.1). Changes are told by phone, as the email says.
 PUBLISH = "PUBLISH"
 CANCEL = "CANCEL"
 
@@ -42,10 +38,8 @@ def _organizer(details) -> vCalAddress:
 
 
 def appointment_ics(*, appointment_request, details, method: str = PUBLISH, minutes: int | None = None) -> bytes:
-    """The confirmation's file (PUBLISH, the appointment as now scheduled) or the cancellation's (CANCEL, the
-    appointment as last confirmed, STATUS:CANCELLED). Both carry the request's UID and current SEQUENCE, which
-    the triage service raises on every change after a confirmation went out, so each file supersedes the last.
-    The appointment lasts `minutes` (its held time's length), or the practice's session length."""
+    """The confirmation's file (PUBLISH, the appointment as now scheduled) or the cancellation's (CANCEL, as
+    last confirmed). Both carry the request's UID and current SEQUENCE, so each file supersedes the last."""
     cancel = method == CANCEL
     starts_at = appointment_request.confirmed_for if cancel else appointment_request.scheduled_for
     if starts_at is None:
@@ -67,11 +61,8 @@ def appointment_ics(*, appointment_request, details, method: str = PUBLISH, minu
     event.add("summary", f"Appointment{with_whom} — {details.practice_name}")
     event.add("status", "CANCELLED" if cancel else "CONFIRMED")
     if not cancel:
-        if appointment_request.session_format == SessionFormat.ONLINE:
-            location = ONLINE_LOCATION
-        else:
-            location = ", ".join(details.address_lines)
-        event.add("location", location)
+        online = appointment_request.session_format == SessionFormat.ONLINE
+        event.add("location", ONLINE_LOCATION if online else ", ".join(details.address_lines))
         if details.phone:
             event.add("description", f"To change or cancel, please call {details.phone}.")
     calendar.add_component(event)

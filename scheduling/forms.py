@@ -1,5 +1,6 @@
 """The public appointment request form: plain language, kind errors, spam checks that never block people."""
 
+import itertools
 from datetime import timedelta
 
 from django import forms
@@ -28,7 +29,7 @@ from scheduling.models.appointments import (
     SessionFormat,
     SessionsFor,
 )
-from scheduling.slots import OpenTimes, Slot, slot_value_parse
+from scheduling.slots import OpenTimes, Slot, slot_value_parse, week_start
 
 TIMING_SALT = "scheduling.request-form.started"
 TIMING = SubmitTiming(salt=TIMING_SALT)
@@ -315,50 +316,43 @@ class AppointmentRequestForm(ErrorSummaryMixin, forms.Form):
             return []
         chosen_format = self.data.get("session_format") if self.is_bound else None
         chosen = str(self.data.get("slot", "")) if self.is_bound else ""
-        formats = sorted(SessionFormat, key=lambda item: item.value != chosen_format)
-        sections, index = [], 0
+        ids = (f"{self['slot'].auto_id}_{index}" for index in itertools.count())
         today = timezone.localdate()
-        for session_format in formats:
-            weeks: dict = {}
-            for slot in self.open_times.slots:
-                if slot.session_format != session_format:
-                    continue
-                monday = slot.day - timedelta(days=slot.day.weekday())
-                days = weeks.setdefault(monday, {})
-                # Plain strings, made once: a page of weeks holds hundreds of these.
-                value = slot.value
-                days.setdefault(slot.day, []).append(
-                    {
-                        "value": value,
-                        "label": slot.time_label,
-                        "service_label": slot.service_label,
-                        "id": f"{self['slot'].auto_id}_{index}",
-                        "checked": value == chosen,
-                    }
-                )
-                index += 1
-            week_list = []
-            for monday, days in sorted(weeks.items()):
-                day_list = [
-                    {"label": date_format(day, "l, F j"), "times": times} for day, times in sorted(days.items())
+
+        def time_choice(slot: Slot) -> dict:
+            # Plain strings, made once: a page of weeks holds hundreds of these.
+            value = slot.value
+            checked = value == chosen
+            return {
+                "value": value,
+                "label": slot.time_label,
+                "service_label": slot.service_label,
+                "id": next(ids),
+                "checked": checked,
+            }
+
+        sections = []
+        for session_format in sorted(SessionFormat, key=lambda item: item.value != chosen_format):
+            # The slots come in time order, so each week's and each day's are together.
+            slots = [slot for slot in self.open_times.slots if slot.session_format == session_format]
+            weeks = []
+            for monday, week in itertools.groupby(slots, key=lambda slot: week_start(slot.day)):
+                days = [
+                    {"label": date_format(day, "l, F j"), "times": [time_choice(slot) for slot in times]}
+                    for day, times in itertools.groupby(week, key=lambda slot: slot.day)
                 ]
-                count = sum(len(times) for times in days.values())
-                week_list.append(
+                times = [time for day in days for time in day["times"]]
+                weeks.append(
                     {
                         "label": _week_label(monday, today),
-                        "count": count,
-                        "open": not week_list or any(time["checked"] for day in day_list for time in day["times"]),
-                        "days": day_list,
+                        "count": len(times),
+                        "open": not weeks or any(time["checked"] for time in times),
+                        "days": days,
                     }
                 )
-            sections.append(
-                {
-                    "format": session_format,
-                    "words": FORMAT_WORDS[session_format],
-                    "published": session_format in self.open_times.formats,
-                    "weeks": week_list,
-                }
-            )
+            published = session_format in self.open_times.formats
+            words = FORMAT_WORDS[session_format]
+            sections.append({"format": session_format, "words": words, "published": published, "weeks": weeks})
         return sections
 
     def no_time_fits_choice(self) -> dict:
@@ -368,16 +362,12 @@ class AppointmentRequestForm(ErrorSummaryMixin, forms.Form):
 
     def preferred_times_by_day(self) -> list[tuple[str, list]]:
         """The time checkboxes grouped by weekday, each with its part-of-day label."""
-        subwidgets = list(self["preferred_times"])
-        groups = []
-        for index, (_day, day_label) in enumerate(WEEKDAYS):
-            parts = subwidgets[index * len(DAY_PARTS) : (index + 1) * len(DAY_PARTS)]
-            groups.append((day_label, [(part, label) for part, (_value, label) in zip(parts, DAY_PARTS, strict=True)]))
-        return groups
+        subwidgets = iter(self["preferred_times"])  # In TIME_SLOTS order: by weekday, then part of day.
+        return [(day_label, [(next(subwidgets), label) for _, label in DAY_PARTS]) for _, day_label in WEEKDAYS]
 
 
 def _week_label(monday, today) -> str:
-    this_monday = today - timedelta(days=today.weekday())
+    this_monday = week_start(today)
     if monday == this_monday:
         return "This week"
     if monday == this_monday + timedelta(days=7):

@@ -1,15 +1,8 @@
-"""When a self-pay client's Good Faith Estimate is due, under 45 CFR 149.610(b)(1)(vi).
+"""When a self-pay client's Good Faith Estimate is due, under 45 CFR 149.610(b)(1)(vi) (86 FR 55980).
 
-As published at 86 FR 55980 (2021-10-07): an estimate is due
-  (A) no later than 1 business day after scheduling, for a service scheduled at least 3 business days ahead;
-  (B) no later than 3 business days after scheduling, for one scheduled at least 10 business days ahead;
-  (C) no later than 3 business days after the client asks for one.
-The issue that asked for this said "10+ days"; the regulation says business days, and so does this module.
-A self-pay appointment request counts as a request for an estimate (rule C), which is the careful reading:
-CMS treats a question about the cost of care as a request. When an appointment is made less than 3 business
-days ahead, the regulation sets no deadline; the estimate is then due by the appointment day, because one
-that arrives after the session is no use to the client. Of the deadlines that apply, the earliest counts.
-Not legal advice: see docs/guide-front-desk.md.
+A self-pay request counts as asking for an estimate (CMS treats a question about cost as one). Under 3
+business days' notice the rule sets no deadline, so it is due by the appointment. Not legal advice: see
+docs/guide-front-desk.md.
 """
 
 import enum

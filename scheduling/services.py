@@ -10,10 +10,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
+from wagtail.contrib.settings.models import BaseSiteSetting
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry, Site
 
@@ -61,7 +63,12 @@ REQUEST_FIELDS = (
     "message",
     "heard_about",
 )
-TRIAGE_FIELDS = ("status", "assigned_to", "scheduled_for", "internal_notes", "good_faith_estimate_sent_on")
+SUBJECTS = {
+    NotificationKind.FRONT_DESK_ALERT: "New appointment request",
+    NotificationKind.CLIENT_ACKNOWLEDGEMENT: "We received your request — {practice_name}",
+    NotificationKind.APPOINTMENT_CANCELLATION: "Your appointment is cancelled — {practice_name}",
+    NotificationKind.APPOINTMENT_CONFIRMATION: "Your appointment — {practice_name}",
+}
 # The client emails that carry a calendar file, and its RFC 5546 method.
 CALENDAR_METHODS = {
     NotificationKind.APPOINTMENT_CONFIRMATION: calendar.PUBLISH,
@@ -86,19 +93,12 @@ class SlotTaken(Exception):
 def appointment_request_submit(
     *, data: dict, spam: bool = False, disclosure_version: str = "", rules: BookingSettings | None = None
 ) -> AppointmentRequest:
-    """Store a request, then (after commit) notify the front desk and, if asked, the client.
+    """Store a request, hold the open time it chose, then (after commit) notify the front desk and, if asked,
+    the client.
 
-    A confirmation that the visitor read the disclosure statement is kept with the statement's version. A
-    self-pay request gets the due date of its Good Faith Estimate (3 business days after the request).
-
-    An open time the visitor chose (`data["slot"]`, a Slot) is held for the request, as `rules` say; if
-    another request took it first, SlotTaken is raised and nothing is stored, so the visitor can choose again.
-    A request flagged as spam records the time asked for but holds nothing. `data["waitlist"]` puts the
-    request on the waitlist.
-
-    The request is committed before any email is attempted, so an email outage
-    can never lose it. The same request sent again within a few minutes (a
-    double click, a resubmitted form) returns the one already stored.
+    Raises SlotTaken, storing nothing, when another request took the chosen time first; spam holds nothing.
+    The request is committed before any email is attempted, so an email outage can never lose it. The same
+    request sent again within a few minutes (a double click, a resubmitted form) returns the one already stored.
     """
     fingerprint = _fingerprint(data=data)
     now = timezone.now()
@@ -129,20 +129,18 @@ def appointment_request_submit(
         )
         appointment_request.full_clean()
         appointment_request.save()
-        if data.get("slot") and not spam:
-            _hold_take(
-                appointment_request=appointment_request,
-                slot=data["slot"],
-                state=HoldState.HELD,
-                expires_at=hold_expiry(rules=rules or BookingSettings(), starts_at=data["slot"].starts_at, now=now),
-                now=now,
-            )
         if not spam:
-            kinds = [NotificationKind.FRONT_DESK_ALERT]
+            if slot := data.get("slot"):
+                _hold_take(
+                    appointment_request=appointment_request,
+                    slot=slot,
+                    state=HoldState.HELD,
+                    expires_at=hold_expiry(rules=rules or BookingSettings(), starts_at=slot.starts_at, now=now),
+                    now=now,
+                )
+            _delivery_create(appointment_request=appointment_request, kind=NotificationKind.FRONT_DESK_ALERT)
             if appointment_request.acknowledgement_ok:
-                kinds.append(NotificationKind.CLIENT_ACKNOWLEDGEMENT)
-            for kind in kinds:
-                _delivery_create(appointment_request=appointment_request, kind=kind)
+                _delivery_create(appointment_request=appointment_request, kind=NotificationKind.CLIENT_ACKNOWLEDGEMENT)
     return appointment_request
 
 
@@ -183,13 +181,9 @@ def _hold_take(
     try:
         with transaction.atomic():
             # Holds that lapsed but still own minutes in this span give them up first.
-            lapsed = SlotHold.objects.select_for_update(of=("self",)).filter(state=HoldState.HELD, expires_at__lte=now)
-            for hold in lapsed.overlapping(slot.starts_at, slot.blocked_until).select_related("appointment_request"):
+            for hold in _lapsed_holds(now).overlapping(slot.starts_at, slot.blocked_until):
                 _hold_end(hold, state=HoldState.EXPIRED, now=now)
-            standing = SlotHold.objects.select_for_update(of=("self",)).filter(
-                appointment_request=appointment_request, state__in=STANDING_STATES
-            )
-            for hold in standing.select_related("appointment_request"):
+            for hold in _locked_holds(appointment_request, STANDING_STATES):
                 lapsed_now = hold.state == HoldState.HELD and hold.expires_at <= now
                 _hold_end(hold, state=HoldState.EXPIRED if lapsed_now else HoldState.RELEASED, now=now, user=user)
             hold = SlotHold.objects.create(
@@ -234,21 +228,13 @@ def slot_hold_offer(*, appointment_request: AppointmentRequest, slot: Slot, user
     return hold
 
 
-def standing_hold(appointment_request: AppointmentRequest, *, at: datetime | None = None) -> SlotHold | None:
-    return SlotHold.objects.standing(at=at or timezone.now()).filter(appointment_request=appointment_request).first()
-
-
 def slot_hold_confirm(*, appointment_request: AppointmentRequest, user) -> NotificationDelivery:
     """Confirm the time held for a request: it is scheduled then, and the client gets the confirmation and its
     calendar file as when a time is entered by hand. A hold that lapsed can still be confirmed while nobody
     else has taken its time."""
     now = timezone.now()
     with transaction.atomic():
-        hold = (
-            SlotHold.objects.select_for_update()
-            .filter(appointment_request=appointment_request, state=HoldState.HELD)
-            .first()
-        )
+        hold = _locked_holds(appointment_request, [HoldState.HELD]).first()
         if hold is None or HeldBlock.objects.filter(hold=hold).count() != len(hold.block_starts()):
             raise ValidationError("This request holds no time to confirm. Offer it an open time first.")
         hold.state, hold.expires_at = HoldState.CONFIRMED, None
@@ -271,12 +257,7 @@ def slot_hold_confirm(*, appointment_request: AppointmentRequest, user) -> Notif
 def slot_hold_decline(*, appointment_request: AppointmentRequest, user) -> SlotHold:
     """Decline the time held for a request; the request stays, for another time or the waitlist."""
     with transaction.atomic():
-        hold = (
-            SlotHold.objects.select_for_update(of=("self",))
-            .filter(appointment_request=appointment_request, state=HoldState.HELD)
-            .select_related("appointment_request")
-            .first()
-        )
+        hold = _locked_holds(appointment_request, [HoldState.HELD]).first()
         if hold is None:
             raise ValidationError("This request holds no time to decline.")
         _hold_end(hold, state=HoldState.DECLINED, now=timezone.now(), user=user)
@@ -286,13 +267,27 @@ def slot_hold_decline(*, appointment_request: AppointmentRequest, user) -> SlotH
 def slot_holds_expire(*, now: datetime | None = None) -> int:
     """End every held time whose hold has lapsed, so it shows as free and in the front desk's freed times."""
     now = now or timezone.now()
-    count = 0
     with transaction.atomic():
-        lapsed = SlotHold.objects.select_for_update(of=("self",)).filter(state=HoldState.HELD, expires_at__lte=now)
-        for hold in lapsed.select_related("appointment_request"):
+        lapsed = list(_lapsed_holds(now))
+        for hold in lapsed:
             _hold_end(hold, state=HoldState.EXPIRED, now=now)
-            count += 1
-    return count
+    return len(lapsed)
+
+
+def _locked_holds(appointment_request: AppointmentRequest, states) -> QuerySet[SlotHold]:
+    return (
+        SlotHold.objects.select_for_update(of=("self",))
+        .filter(appointment_request=appointment_request, state__in=states)
+        .select_related("appointment_request")
+    )
+
+
+def _lapsed_holds(now: datetime) -> QuerySet[SlotHold]:
+    return (
+        SlotHold.objects.select_for_update(of=("self",))
+        .filter(state=HoldState.HELD, expires_at__lte=now)
+        .select_related("appointment_request")
+    )
 
 
 def _delivery_create(*, appointment_request: AppointmentRequest, kind: str) -> NotificationDelivery:
@@ -303,19 +298,18 @@ def _delivery_create(*, appointment_request: AppointmentRequest, kind: str) -> N
     return delivery
 
 
-def _practice_details() -> PracticeDetails:
+def _default_site_setting(setting_class: type[BaseSiteSetting]) -> BaseSiteSetting:
+    # Jobs and the admin have no public request to go by.
     site = Site.objects.filter(is_default_site=True).first()
-    return PracticeDetails.for_site(site) if site else PracticeDetails()
+    return setting_class.for_site(site) if site else setting_class()
+
+
+def _practice_details() -> PracticeDetails:
+    return _default_site_setting(PracticeDetails)
 
 
 def booking_rules() -> BookingSettings:
-    """The default site's booking rules (for jobs and the admin, which have no public request to go by)."""
-    site = Site.objects.filter(is_default_site=True).first()
-    return BookingSettings.for_site(site) if site else BookingSettings()
-
-
-def _admin_url(name: str, *args) -> str:
-    return settings.WAGTAILADMIN_BASE_URL + reverse(name, args=args)
+    return _default_site_setting(BookingSettings)
 
 
 def _message(*, kind: str, appointment_request: AppointmentRequest) -> EmailMultiAlternatives:
@@ -326,40 +320,30 @@ def _message(*, kind: str, appointment_request: AppointmentRequest) -> EmailMult
             raise ValueError("No front-desk email address in Practice details")
         waiting = AppointmentRequest.objects.waiting().count()
         # Nothing about the person: the alert may be read on a phone lock screen or a shared inbox.
-        context.update(waiting=waiting, listing_url=_admin_url("appointment_requests:index"))
-        subject = "New appointment request"
-        recipient = details.front_desk_email
-        template = "front_desk_alert"
-    elif kind == NotificationKind.CLIENT_ACKNOWLEDGEMENT:
-        disclosure_page = details.disclosure_page
         context.update(
-            first_name=appointment_request.first_name,
-            disclosure_url=disclosure_page.full_url if disclosure_page is not None and disclosure_page.live else "",
+            waiting=waiting, listing_url=settings.WAGTAILADMIN_BASE_URL + reverse("appointment_requests:index")
         )
-        subject = f"We received your request — {details.practice_name}"
+        recipient = details.front_desk_email
+    else:
+        context["first_name"] = appointment_request.first_name
         recipient = appointment_request.email
-        template = "client_acknowledgement"
+    if kind == NotificationKind.CLIENT_ACKNOWLEDGEMENT:
+        disclosure_page = details.disclosure_page
+        context["disclosure_url"] = disclosure_page.full_url if disclosure_page and disclosure_page.live else ""
     elif kind == NotificationKind.APPOINTMENT_CANCELLATION:
         # The time the client was given, not whatever the request says now (the time may have been cleared).
+        context["starts_at"] = timezone.localtime(appointment_request.confirmed_for)
+    elif kind == NotificationKind.APPOINTMENT_CONFIRMATION:
         context.update(
-            first_name=appointment_request.first_name, starts_at=timezone.localtime(appointment_request.confirmed_for)
-        )
-        subject = f"Your appointment is cancelled — {details.practice_name}"
-        recipient = appointment_request.email
-        template = "appointment_cancellation"
-    else:
-        context.update(
-            first_name=appointment_request.first_name,
             starts_at=timezone.localtime(appointment_request.scheduled_for),
             online=appointment_request.session_format == SessionFormat.ONLINE,
         )
-        subject = f"Your appointment — {details.practice_name}"
-        recipient = appointment_request.email
-        template = "appointment_confirmation"
     if kind in CALENDAR_METHODS:
         context["minutes"] = _session_minutes(appointment_request, starts_at=context["starts_at"], details=details)
-    text = render_to_string(f"scheduling/email/{template}.txt", context)
-    html = render_to_string(f"scheduling/email/{template}.html", context)
+    # Each template is named after its kind of email.
+    text = render_to_string(f"scheduling/email/{kind}.txt", context)
+    html = render_to_string(f"scheduling/email/{kind}.html", context)
+    subject = SUBJECTS[kind].format(practice_name=details.practice_name)
     message = automatic_message(subject=subject, text=text, html=html, to=recipient, sender_name=details.practice_name)
     if method := CALENDAR_METHODS.get(kind):
         message.attach(
@@ -385,21 +369,6 @@ def _appointment_stands(appointment_request: AppointmentRequest) -> bool:
     return appointment_request.status == Status.SCHEDULED and appointment_request.scheduled_for is not None
 
 
-def _delivery_overtaken(delivery: NotificationDelivery) -> bool:
-    """Whether later triage left this client email nothing true to say: a request found to be spam, a
-    confirmation of an appointment no longer scheduled, a cancellation of one scheduled again or cancelled already."""
-    appointment_request = delivery.appointment_request
-    if delivery.kind == NotificationKind.FRONT_DESK_ALERT:
-        return False
-    if appointment_request.status == Status.SPAM:
-        return True
-    if delivery.kind == NotificationKind.APPOINTMENT_CONFIRMATION:
-        return not _appointment_stands(appointment_request)
-    if delivery.kind == NotificationKind.APPOINTMENT_CANCELLATION:
-        return appointment_request.confirmed_for is None or _appointment_stands(appointment_request)
-    return False
-
-
 class NotificationOutbox(Outbox):
     """The scheduling app's part of the outbox: its emails and what sending them changes."""
 
@@ -410,7 +379,19 @@ class NotificationOutbox(Outbox):
         return _message(kind=row.kind, appointment_request=row.appointment_request)
 
     def overtaken(self, row: NotificationDelivery) -> bool:
-        return _delivery_overtaken(row)
+        """Whether later triage left this client email nothing true to say: a request found to be spam, a
+        confirmation of an appointment no longer scheduled, a cancellation of one scheduled again or cancelled
+        already."""
+        appointment_request = row.appointment_request
+        if row.kind == NotificationKind.FRONT_DESK_ALERT:
+            return False
+        if appointment_request.status == Status.SPAM:
+            return True
+        if row.kind == NotificationKind.APPOINTMENT_CONFIRMATION:
+            return not _appointment_stands(appointment_request)
+        if row.kind == NotificationKind.APPOINTMENT_CANCELLATION:
+            return appointment_request.confirmed_for is None or _appointment_stands(appointment_request)
+        return False
 
     def sent(self, rows: list[NotificationDelivery], *, at: datetime) -> None:
         for row in rows:
@@ -449,20 +430,20 @@ def appointment_request_triage(
 ) -> AppointmentRequest:
     """Save the front desk's triage and log what changed, without personal text (notes: just "changed").
 
-    The first time an appointment time is entered is the "date of scheduling" of 45 CFR 149.610: a self-pay
-    request's Good Faith Estimate deadline is worked out again from it (the earliest deadline that applies).
-
-    Once a confirmation has gone out, a new time, or the appointment being taken off or put back on the
-    schedule, raises the calendar SEQUENCE, so the next file the client gets supersedes the one they hold. An
-    appointment the client holds that is no longer scheduled (another status, or no time) is cancelled: the
-    client is emailed a cancellation with a calendar file that removes it (after commit, tracked and retried).
-
-    The request's time in the calendar follows: a scheduled time is confirmed (the held one, or a new one as long
-    as Practice details' session length, with the booking rules' buffer, refused with a ValidationError when it
-    overlaps another request's time); a time taken off the schedule, or any time of a request that is over, is
-    released for others. "Waitlisted" puts the request on the waitlist.
+    The first time entered is the "date of scheduling" of 45 CFR 149.610, from which the Good Faith Estimate
+    deadline is worked out again. Once a confirmation has gone out, a change of time or of whether it stands
+    raises the calendar SEQUENCE; an appointment the client holds that no longer stands is cancelled by email.
+    The held time follows: a scheduled time is confirmed (a hand-entered one that overlaps another request's
+    raises ValidationError); a time off the schedule, or of a request that is over, is released.
     """
     now = now or timezone.now()
+    triage = {
+        "status": status,
+        "assigned_to": assigned_to,
+        "scheduled_for": scheduled_for,
+        "internal_notes": internal_notes,
+        "good_faith_estimate_sent_on": good_faith_estimate_sent_on,
+    }
     with transaction.atomic():
         before = (
             AppointmentRequest.objects.select_for_update(of=("self",))
@@ -470,25 +451,12 @@ def appointment_request_triage(
             .get(pk=appointment_request.pk)
         )
         changes = {}
-        if before.status != status:
-            changes["status"] = [before.status, status]
-        if before.assigned_to_id != (assigned_to.pk if assigned_to else None):
-            changes["assigned_to"] = [_log_value(before.assigned_to), _log_value(assigned_to)]
-        if before.scheduled_for != scheduled_for:
-            changes["scheduled_for"] = [_log_value(before.scheduled_for), _log_value(scheduled_for)]
-        if before.internal_notes != internal_notes:
-            changes["internal_notes"] = "changed"
-        if before.good_faith_estimate_sent_on != good_faith_estimate_sent_on:
-            changes["good_faith_estimate_sent_on"] = [
-                _log_value(before.good_faith_estimate_sent_on),
-                _log_value(good_faith_estimate_sent_on),
-            ]
-        appointment_request.status = status
-        appointment_request.assigned_to = assigned_to
-        appointment_request.scheduled_for = scheduled_for
-        appointment_request.internal_notes = internal_notes
-        appointment_request.good_faith_estimate_sent_on = good_faith_estimate_sent_on
-        update_fields = [*TRIAGE_FIELDS, "updated_at"]
+        for field, value in triage.items():
+            old = getattr(before, field)
+            if old != value:
+                changes[field] = "changed" if field == "internal_notes" else [_log_value(old), _log_value(value)]
+            setattr(appointment_request, field, value)
+        update_fields = [*triage, "updated_at"]
         appointment_request.first_scheduled_at = before.first_scheduled_at
         if scheduled_for is not None and before.first_scheduled_at is None:
             appointment_request.first_scheduled_at = timezone.now()
@@ -520,12 +488,7 @@ def appointment_request_triage(
 
 
 def _hold_follow_triage(appointment_request: AppointmentRequest, *, stands: bool, now: datetime, user) -> None:
-    hold = (
-        SlotHold.objects.select_for_update(of=("self",))
-        .filter(appointment_request=appointment_request, state__in=STANDING_STATES)
-        .select_related("appointment_request")
-        .first()
-    )
+    hold = _locked_holds(appointment_request, STANDING_STATES).first()
     if not stands:
         over = appointment_request.status in FINISHED_STATUSES
         if hold is not None and (over or hold.state == HoldState.CONFIRMED):

@@ -1,9 +1,7 @@
 """The open times the practice offers: weekly hours and exceptions cut into sessions, less what is held.
 
-Everything is worked out in the practice's time zone (settings.TIME_ZONE, America/Denver), day by day, so
-that a 9:00 session is at 9:00 on both sides of a daylight-saving change; a wall-clock time that does not
-exist that day (the spring-forward gap) is skipped, and one that happens twice (fall back) is its first.
-`slots_compute` is a pure function; `open_slots` reads what it needs in three queries.
+Worked out day by day on the practice's wall clock, so a 9:00 session stays at 9:00 across a daylight-saving
+change; a time in the spring-forward gap is skipped, one that happens twice (fall back) is its first.
 """
 
 import bisect
@@ -37,6 +35,10 @@ DAY_PART_STARTS = {"morning": 0, "afternoon": 12, "evening": 17}
 
 def practice_zone() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
 
 
 def local_moment(day: date, at: time, zone: ZoneInfo) -> datetime | None:
@@ -87,10 +89,6 @@ class Slot:
     def label(self) -> str:
         service = f" ({self.service_label} only)" if self.service else ""
         return f"{date_format(self.local_start, 'l, F j')}, {self.time_label}{service}"
-
-    @property
-    def minutes(self) -> int:
-        return int((self.ends_at - self.starts_at).total_seconds() // 60)
 
     def suits(self, service: str) -> bool:
         return not self.service or self.service == service
@@ -143,7 +141,7 @@ def _closed(slot: Slot, closures: list[AvailabilityException], zone: ZoneInfo) -
             continue
         if closure.session_format and closure.session_format != slot.session_format:
             continue
-        if closure.whole_day:
+        if closure.starts is None:  # Closed all day.
             return True
         closed_from = datetime.combine(day, closure.starts, tzinfo=zone).astimezone(UTC)
         closed_until = datetime.combine(day, closure.ends, tzinfo=zone).astimezone(UTC)
@@ -272,10 +270,3 @@ def open_times(
     formats = {hours.session_format for hours in weekly}
     formats |= {item.session_format for item in exceptions if item.kind == ExceptionKind.EXTRA}
     return OpenTimes(slots=slots, formats=frozenset(formats))
-
-
-def slots_by_day(slots: Iterable[Slot]) -> list[tuple[date, list[Slot]]]:
-    days: dict[date, list[Slot]] = {}
-    for slot in slots:
-        days.setdefault(slot.day, []).append(slot)
-    return sorted(days.items())

@@ -1,19 +1,15 @@
-"""The front desk's appointment request queue in the Wagtail admin, and the Booking menu: the calendar, the
-waitlist, weekly hours and exceptions."""
+"""The Wagtail admin's appointment request queue and Booking menu (calendar, waitlist, hours, exceptions)."""
 
 import django_filters
 from django import forms
-from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Case, F, Q, When
-from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.timesince import timesince
 from django.views.decorators.debug import sensitive_variables
-from django.views.decorators.http import require_POST
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
@@ -24,14 +20,12 @@ from wagtail.admin.views.generic import EditView, IndexView
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
-from wagtail.permission_policies import ModelPermissionPolicy
 
 from practice.admin_views import GuardedExportIndexView, ReadableInspectView
 from scheduling import admin_views, services
+from scheduling.admin_views import permission_policy
 from scheduling.models.appointments import AppointmentRequest, EstimateStatus, SessionFormat, Status
 from scheduling.models.availability import AvailabilityException, ExceptionKind, Weekday, WeeklyHours
-
-permission_policy = ModelPermissionPolicy(AppointmentRequest)
 
 
 def staff_who_triage():
@@ -80,15 +74,12 @@ class AppointmentRequestFilterSet(WagtailFilterSet):
         label="Good Faith Estimate",
         choices=EstimateStatus.choices,
         empty_label="Any",
-        method="filter_good_faith_estimate",
+        method=lambda queryset, name, value: queryset.estimate_status(value),
     )
 
     class Meta:
         model = AppointmentRequest
         fields = ["status", "session_format", "created_at", "assigned_to"]
-
-    def filter_good_faith_estimate(self, queryset, name, value):
-        return queryset.estimate_status(value)
 
 
 class TriageForm(WagtailAdminModelForm):
@@ -134,15 +125,15 @@ class AppointmentRequestIndexView(GuardedExportIndexView):
         return super().as_spreadsheet(queryset, spreadsheet_format)
 
 
-def requested_time_context(view) -> dict:
-    return {
-        "requested_time": admin_views.requested_time(
-            view.object, user=view.request.user, policy=permission_policy, next_url=view.request.get_full_path()
-        )
-    }
+class RequestPanelsMixin:
+    """Above the request: its held time and its confirmation email."""
+
+    def get_context_data(self, **kwargs):
+        panels = admin_views.request_panels(self.object, user=self.request.user, next_url=self.request.get_full_path())
+        return {**super().get_context_data(**kwargs), **panels}
 
 
-class AppointmentRequestEditView(EditView):
+class AppointmentRequestEditView(RequestPanelsMixin, EditView):
     def form_valid(self, form):
         # The service refuses a hand-entered time that overlaps another request's: show it on the field.
         try:
@@ -169,29 +160,11 @@ class AppointmentRequestEditView(EditView):
 
     @property
     def header_more_buttons(self):
-        buttons = list(super().header_more_buttons)
-        if self.inspect_url_name:
-            buttons.append(
-                Button(
-                    "View the request",
-                    url=reverse(self.inspect_url_name, args=[self.object.pk]),
-                    icon_name="view",
-                    priority=5,
-                )
-            )
-        return buttons
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["can_send_confirmation"] = (
-            self.object.status == Status.SCHEDULED and self.object.scheduled_for is not None
-        )
-        context["confirmation_url"] = reverse("appointment_requests:send_confirmation", args=[self.object.pk])
-        context.update(requested_time_context(self))
-        return context
+        url = reverse(self.inspect_url_name, args=[self.object.pk])
+        return [*super().header_more_buttons, Button("View the request", url=url, icon_name="view", priority=5)]
 
 
-class AppointmentRequestInspectView(ReadableInspectView):
+class AppointmentRequestInspectView(RequestPanelsMixin, ReadableInspectView):
     def get(self, request, *args, **kwargs):
         services.appointment_request_view_log(appointment_request=self.object, user=request.user)
         return super().get(request, *args, **kwargs)
@@ -208,31 +181,6 @@ class AppointmentRequestInspectView(ReadableInspectView):
             return "Not needed (not self-pay)"
         label = EstimateStatus(self.object.good_faith_estimate_status()).label
         return f"{date_format(self.object.good_faith_estimate_due_on)}: {deadline.rule.value} ({label.lower()})"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["can_send_confirmation"] = (
-            self.object.status == Status.SCHEDULED
-            and bool(self.object.scheduled_for)
-            and permission_policy.user_has_permission(self.request.user, "change")
-        )
-        context["confirmation_url"] = reverse("appointment_requests:send_confirmation", args=[self.object.pk])
-        context.update(requested_time_context(self))
-        return context
-
-
-@require_POST
-def send_confirmation(request, pk):
-    if not permission_policy.user_has_permission(request.user, "change"):
-        raise PermissionDenied
-    appointment_request = get_object_or_404(AppointmentRequest, pk=pk)
-    try:
-        services.appointment_confirmation_send(appointment_request=appointment_request, user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"The confirmation for {appointment_request} is on its way to the client.")
-    return redirect("appointment_requests:edit", pk)
 
 
 class RequestStaffMenuItem(MenuItem):
@@ -260,6 +208,8 @@ class AppointmentRequestViewSet(ModelViewSet):
     icon = "date"
     menu_label = "Requests"  # Short enough for the sidebar with its count; the pages say "Appointment requests".
     menu_order = 150
+    menu_name = "appointment-requests"
+    menu_item_class = AppointmentRequestMenuItem
     add_to_admin_menu = True
     add_to_reference_index = False
     copy_view_enabled = False
@@ -377,27 +327,14 @@ class AppointmentRequestViewSet(ModelViewSet):
         return {**super().get_common_view_kwargs(**kwargs), "add_url_name": None}
 
     def get_urlpatterns(self):
-        urlpatterns = [pattern for pattern in super().get_urlpatterns() if pattern.name != "add"]
-        urlpatterns.append(path("confirm/<int:pk>/", send_confirmation, name="send_confirmation"))
-        # The request's held time: hold an open time for it, confirm the held time, or decline it.
-        for route, view_class, name in [
-            ("offer-time/<int:pk>/", admin_views.OfferTimeView, "offer_time"),
-            ("confirm-time/<int:pk>/", admin_views.ConfirmTimeView, "confirm_time"),
-            ("decline-time/<int:pk>/", admin_views.DeclineTimeView, "decline_time"),
-        ]:
-            urlpatterns.append(
-                path(route, self.construct_view(view_class, permission_policy=permission_policy), name=name)
-            )
-        return urlpatterns
-
-    def get_menu_item(self, order=None):
-        return AppointmentRequestMenuItem(
-            label=self.menu_label,
-            url=self.menu_url,
-            name="appointment-requests",
-            icon_name=self.menu_icon,
-            order=self.get_menu_item_order(order),
-        )
+        return [
+            *(pattern for pattern in super().get_urlpatterns() if pattern.name != "add"),
+            path("confirm/<int:pk>/", self.construct_view(admin_views.SendConfirmationView), name="send_confirmation"),
+            # The request's held time: hold an open time for it, confirm the held time, or decline it.
+            path("offer-time/<int:pk>/", self.construct_view(admin_views.OfferTimeView), name="offer_time"),
+            path("confirm-time/<int:pk>/", self.construct_view(admin_views.ConfirmTimeView), name="confirm_time"),
+            path("decline-time/<int:pk>/", self.construct_view(admin_views.DeclineTimeView), name="decline_time"),
+        ]
 
 
 appointment_request_viewset = AppointmentRequestViewSet()
@@ -410,18 +347,10 @@ class RequestStaffViewSet(ViewSet):
     """One admin screen for whoever may see the requests, with its item in the Booking menu."""
 
     view_class = None
+    menu_item_class = RequestStaffMenuItem
 
     def get_urlpatterns(self):
-        return [path("", self.construct_view(self.view_class, permission_policy=permission_policy), name="index")]
-
-    def get_menu_item(self, order=None):
-        return RequestStaffMenuItem(
-            label=self.menu_label,
-            url=self.menu_url,
-            name=self.name.replace("_", "-"),
-            icon_name=self.menu_icon,
-            order=self.get_menu_item_order(order),
-        )
+        return [path("", self.construct_view(self.view_class), name="index")]
 
 
 class CalendarViewSet(RequestStaffViewSet):
@@ -429,6 +358,7 @@ class CalendarViewSet(RequestStaffViewSet):
     url_prefix = "booking/calendar"
     icon = "calendar"
     menu_label = "Calendar"
+    menu_name = "booking-calendar"
     view_class = admin_views.CalendarView
 
 
@@ -437,6 +367,7 @@ class WaitlistViewSet(RequestStaffViewSet):
     url_prefix = "booking/waitlist"
     icon = "list-ol"
     menu_label = "Waitlist"
+    menu_name = "booking-waitlist"
     view_class = admin_views.WaitlistView
 
 
@@ -455,10 +386,6 @@ def service_display(hours) -> str:
     return hours.get_service_display() if hours.service else "Any"
 
 
-def time_display(value) -> str:
-    return f"{value:%H:%M}" if value else "—"
-
-
 class WeeklyHoursViewSet(ModelViewSet):
     model = WeeklyHours
     name = "booking_weekly_hours"
@@ -468,8 +395,8 @@ class WeeklyHoursViewSet(ModelViewSet):
     add_to_reference_index = False
     list_display = [
         "weekday",
-        Column("starts", label="From", accessor=lambda hours: time_display(hours.starts)),
-        Column("ends", label="Until", accessor=lambda hours: time_display(hours.ends)),
+        Column("starts", label="From", accessor=lambda hours: f"{hours.starts:%H:%M}"),
+        Column("ends", label="Until", accessor=lambda hours: f"{hours.ends:%H:%M}"),
         Column("session_format", label="Format", accessor="get_session_format_display"),
         Column("service", label="For", accessor=service_display),
         Column("sessions", label="Sessions", accessor=lambda h: f"{h.session_minutes} min + {h.buffer_minutes} min"),

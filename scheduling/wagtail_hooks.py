@@ -41,13 +41,8 @@ class TimeFormatter(LogFormatter):
 
 
 @hooks.register("register_admin_viewset")
-def register_appointment_request_viewset():
-    return appointment_request_viewset
-
-
-@hooks.register("register_admin_viewset")
-def register_booking_viewset_group():
-    return booking_viewset_group
+def register_scheduling_viewsets():
+    return [appointment_request_viewset, booking_viewset_group]
 
 
 @hooks.register("register_log_actions")
@@ -85,13 +80,12 @@ class AppointmentRequestsPanel(Component):
         now = timezone.now()
         requests = AppointmentRequest.objects.all()
         oldest = requests.waiting().order_by("created_at").values_list("created_at", flat=True).first()
-        retention = timedelta(days=settings.APPOINTMENT_RETENTION_DAYS)
         return {
             "new_count": requests.waiting().count(),
             "oldest_waiting": timesince(oldest, now, depth=1) if oldest else None,
             "this_week": requests.not_spam().filter(created_at__gte=now - timedelta(days=7)).count(),
             "purge_soon": requests.due_for_purge(at=now + timedelta(days=14)).count(),
-            "retention_days": retention.days,
+            "retention_days": settings.APPOINTMENT_RETENTION_DAYS,
             "spam_retention_days": settings.APPOINTMENT_SPAM_RETENTION_DAYS,
             "listing_url": reverse("appointment_requests:index"),
         }

@@ -95,7 +95,6 @@ class AppointmentRequestQuerySet(models.QuerySet):
         return self.exclude(status=Status.SPAM)
 
     def triage_order(self) -> "AppointmentRequestQuerySet":
-        """New requests on top, then newest first."""
         return self.annotate(
             is_new=models.Case(
                 models.When(status=Status.NEW, then=models.Value(1)),
@@ -215,13 +214,9 @@ class AppointmentRequest(models.Model):
     def first_name(self) -> str:
         return self.preferred_name or (self.name.split() or [""])[0]
 
-    @property
-    def good_faith_estimate_needed(self) -> bool:
-        return self.payment == Payment.SELF_PAY
-
     def good_faith_estimate_deadline(self) -> Deadline | None:
         """The estimate's deadline for a self-pay request, from when it came and when it was first scheduled."""
-        if not self.good_faith_estimate_needed or self.created_at is None:
+        if self.payment != Payment.SELF_PAY or self.created_at is None:
             return None
         return good_faith_estimate_deadline(
             requested_on=timezone.localdate(self.created_at),

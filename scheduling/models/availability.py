@@ -1,9 +1,7 @@
 """When the practice sees people, and the times visitors ask for: booking rules, weekly hours, exceptions, holds.
 
-A hold keeps one time for one request until the front desk confirms or declines it, or it expires. Two
-requests can never hold overlapping times: every hold writes one `HeldBlock` row per five minutes it covers
-(the session and the buffer after it), and a unique index on the block's start refuses the second writer
-inside the database, whichever transaction gets there first.
+Two requests can never hold overlapping times: a hold writes a `HeldBlock` per five minutes it covers (buffer
+included), and the blocks' unique start refuses the second writer inside the database.
 """
 
 from datetime import datetime, timedelta
@@ -28,15 +26,6 @@ def _multiple_of_five(value: int) -> None:
 def _on_five_minutes(value) -> None:
     if value is not None and (value.minute % 5 or value.second or value.microsecond):
         raise ValidationError("Use a time on a 5-minute mark, like 9:00 or 9:05.", code="not_five_minutes")
-
-
-def session_minutes_field(**kwargs):
-    return models.PositiveSmallIntegerField(
-        "session length (minutes)",
-        default=50,
-        validators=[MinValueValidator(15), MaxValueValidator(240), _multiple_of_five],
-        **kwargs,
-    )
 
 
 def buffer_minutes_field(**kwargs):
@@ -110,7 +99,11 @@ class HoursMixin(models.Model):
     )
     starts = models.TimeField("from", validators=[_on_five_minutes])
     ends = models.TimeField("until", validators=[_on_five_minutes], help_text="The last session ends by then.")
-    session_minutes = session_minutes_field()
+    session_minutes = models.PositiveSmallIntegerField(
+        "session length (minutes)",
+        default=50,
+        validators=[MinValueValidator(15), MaxValueValidator(240), _multiple_of_five],
+    )
     buffer_minutes = buffer_minutes_field()
 
     class Meta:
@@ -218,10 +211,6 @@ class AvailabilityException(HoursMixin):
                 super().clean()
             elif self.ends <= self.starts:
                 raise ValidationError({"ends": "The hours must end after they start (on the same day)."})
-
-    @property
-    def whole_day(self) -> bool:
-        return self.starts is None
 
 
 class HoldState(models.TextChoices):

@@ -52,12 +52,6 @@ class SchedulingPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = "scheduling page"
 
-    @staticmethod
-    def disclosure_statement(details: PracticeDetails):
-        """The disclosure statement page chosen in Practice details, if it is live (else the form doesn't ask)."""
-        page = details.disclosure_page
-        return page if page is not None and page.live else None
-
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
         # What a visitor types must never sit in a shared or browser cache.
@@ -69,41 +63,38 @@ class SchedulingPage(RoutablePageMixin, Page):
     @method_decorator(sensitive_post_parameters())
     def request_form(self, request):
         details = PracticeDetails.for_request(request)
-        disclosure_page = self.disclosure_statement(details)
+        # The disclosure statement chosen in Practice details, if it is live (else the form doesn't ask).
+        disclosure_page = details.disclosure_page if details.disclosure_page and details.disclosure_page.live else None
         rules = BookingSettings.for_request(request)
         form_options = {
             "clinician_name": details.clinician_name,
             "disclosure_available": disclosure_page is not None,
             "open_times": open_times(rules=rules),
         }
-        status = 200
         rate_limited = False
         if request.method == "POST":
             form = AppointmentRequestForm(request.POST, **form_options)
-            if form.is_valid():
-                if rate_limit_exceeded(
-                    request=request,
-                    scope="appointment-request",
-                    limit=settings.APPOINTMENT_RATE_LIMIT,
-                    window_seconds=settings.APPOINTMENT_RATE_WINDOW_SECONDS,
-                ):
-                    rate_limited = True
-                    status = 429
+            rate_limited = form.is_valid() and rate_limit_exceeded(
+                request=request,
+                scope="appointment-request",
+                limit=settings.APPOINTMENT_RATE_LIMIT,
+                window_seconds=settings.APPOINTMENT_RATE_WINDOW_SECONDS,
+            )
+            if form.is_valid() and not rate_limited:
+                try:
+                    appointment_request = appointment_request_submit(
+                        data=form.cleaned_data,
+                        spam=form.looks_like_spam,
+                        disclosure_version=_statement_version(disclosure_page, details=details),
+                        rules=rules,
+                    )
+                except SlotTaken:
+                    form.slot_taken(open_times(rules=rules))
                 else:
-                    try:
-                        appointment_request = appointment_request_submit(
-                            data=form.cleaned_data,
-                            spam=form.looks_like_spam,
-                            disclosure_version=_statement_version(disclosure_page, details=details),
-                            rules=rules,
-                        )
-                    except SlotTaken:
-                        form.slot_taken(open_times(rules=rules))
-                    else:
-                        sent_url = self.get_url(request) + self.reverse_subpage("request_sent")
-                        if appointment_request.requested_for:
-                            sent_url += "?" + urlencode({"time": _time_token(appointment_request.requested_for)})
-                        return redirect(sent_url)
+                    sent_url = self.get_url(request) + self.reverse_subpage("request_sent")
+                    if appointment_request.requested_for:
+                        sent_url += "?" + urlencode({"time": _time_token(appointment_request.requested_for)})
+                    return redirect(sent_url)
         else:
             form = AppointmentRequestForm(initial={"started": timing_token_make()}, **form_options)
         context = {
@@ -113,7 +104,7 @@ class SchedulingPage(RoutablePageMixin, Page):
             "rate_limited": rate_limited,
             "disclosure_page": disclosure_page,
         }
-        return TemplateResponse(request, self.get_template(request), context, status=status)
+        return TemplateResponse(request, self.get_template(request), context, status=429 if rate_limited else 200)
 
     @path("thank-you/", name="request_sent")
     @method_decorator(require_safe)
@@ -141,10 +132,7 @@ def _time_read(token: str) -> datetime | None:
 
 
 def _statement_version(page, *, details: PracticeDetails) -> str:
-    """The version of the statement the visitor confirmed reading, as printed on it.
-
-    The page type lives in the blog app (it is built from a clinician's profile), which scheduling must not
-    import: any page that offers `statement_version(details=…)` will do.
-    """
+    """The version printed on the statement the visitor confirmed reading. Its page type is the blog app's,
+    which scheduling must not import: any page that offers `statement_version(details=…)` will do."""
     version = getattr(page.specific, "statement_version", None) if page is not None else None
     return version(details=details) if version else ""

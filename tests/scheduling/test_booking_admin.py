@@ -460,7 +460,7 @@ def test_calendar_week_shows_held_and_confirmed_times_by_day(client, front_desk_
 
     response = client.get(reverse("booking_calendar:index"), {"date": monday.isoformat(), "view": "week"})
     assert response.status_code == 200
-    entries = [entry.hold for _, _, day in response.context["days"] for entry in day]
+    entries = [entry["hold"] for _, _, day in response.context["days"] for entry in day]
     assert entries == [held, confirmed]
     html = response.content.decode()
     assert f"Request #{held.appointment_request_id}" in html and "Harper" in html
@@ -475,7 +475,7 @@ def test_calendar_week_shows_held_and_confirmed_times_by_day(client, front_desk_
     day = client.get(
         reverse("booking_calendar:index"), {"date": (monday + timedelta(days=2)).isoformat(), "view": "day"}
     )
-    assert [entry.hold for _, _, entries in day.context["days"] for entry in entries] == [confirmed]
+    assert [entry["hold"] for _, _, entries in day.context["days"] for entry in entries] == [confirmed]
     assert f"date={(monday + timedelta(days=3)).isoformat()}&amp;view=day" in day.content.decode()
     assert f"date={(monday + timedelta(days=1)).isoformat()}&amp;view=day" in day.content.decode()
 
@@ -505,14 +505,14 @@ def test_freed_times_list_who_waits_for_them_oldest_first(client, front_desk_use
 
     response = client.get(reverse("booking_calendar:index"))
     (item,) = response.context["freed"]
-    assert item.slot.starts_at == freed.starts_at
-    assert item.waiting == [older, newer]
+    assert item["slot"].starts_at == freed.starts_at
+    assert item["waiting"] == [older, newer]
     html = response.content.decode()
     assert html.count("Offer this time") == 2
     assert f'action="{url("offer_time", older.pk)}"' in html
 
     response = client.post(
-        url("offer_time", older.pk), {"slot": item.slot.value, "next": reverse("booking_calendar:index")}
+        url("offer_time", older.pk), {"slot": item["slot"].value, "next": reverse("booking_calendar:index")}
     )
     assert response["Location"] == reverse("booking_calendar:index")
     assert SlotHold.objects.get(appointment_request=older, state=HoldState.HELD).starts_at == morning
@@ -524,7 +524,7 @@ def test_a_lapsed_hold_is_a_freed_time_before_the_job_expires_it(client, front_d
     waiting = waitlisted(preferred_times=[])
     client.force_login(front_desk_user)
     (item,) = client.get(reverse("booking_calendar:index")).context["freed"]
-    assert item.slot.starts_at == lapsed.starts_at and item.waiting == [waiting]
+    assert item["slot"].starts_at == lapsed.starts_at and item["waiting"] == [waiting]
     lapsed.refresh_from_db()
     assert lapsed.state == HoldState.HELD
 
@@ -602,8 +602,8 @@ def test_waitlist_lists_who_waits_oldest_first_with_the_open_times_that_suit_the
     response = client.get(reverse("booking_waitlist:index"))
     assert response.status_code == 200
     entries = response.context["entries"]
-    assert [entry.appointment_request for entry in entries] == [anytime, evening_online, couple]
-    counts = {entry.appointment_request: entry.suiting for entry in entries}
+    assert [entry["appointment_request"] for entry in entries] == [anytime, evening_online, couple]
+    counts = {entry["appointment_request"]: entry["suiting"] for entry in entries}
     # Three online sessions an evening (17:00, 18:00, 19:00), on those two weekdays, in the 4 weeks ahead.
     assert counts[evening_online] == 3 * 2 * 4
     assert counts[couple] < counts[anytime]  # Hours kept for individual sessions don't suit a couple.
