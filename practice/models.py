@@ -52,12 +52,8 @@ DEFAULT_GOOD_FAITH_ESTIMATE_NOTICE = (
 
 
 def outside_private_sections() -> Exists:
-    """Wagtail's `PageQuerySet.public()` as part of the query itself.
-
-    Wagtail reads every view restriction in a query of its own each time `public()` is called, to build the
-    condition; menus, feed links, listings and related articles call it on every page. Here the condition is
-    a subquery: no page at or below a restricted page (its path starts with the restricted page's path).
-    """
+    """Wagtail's `PageQuerySet.public()` as a subquery (no restricted page at or above this one), not the extra
+    query Wagtail runs each time to read every view restriction."""
     restricted_above = PageViewRestriction.objects.filter(page__path=Substr(OuterRef("path"), 1, Length("page__path")))
     return ~Exists(restricted_above)
 
@@ -346,9 +342,8 @@ class PracticeDetails(BaseSiteSetting):
 
     @classmethod
     def for_request(cls, request):
-        """Wagtail's, but kept between requests with the cached pages: every public page reads the details, and
-        saving them clears that cache (practice.services.model_change_affects_pages). The admin's settings
-        form reads `for_site`, never a copy."""
+        """Wagtail's, but kept between requests with the cached pages (saving the details clears them); the
+        admin's settings form reads `for_site`, never a copy."""
         attr_name = cls.get_cache_attr_name()
         if hasattr(request, attr_name):
             return getattr(request, attr_name)
@@ -374,7 +369,6 @@ class PracticeDetails(BaseSiteSetting):
 
     @property
     def good_faith_estimate_notice(self) -> str:
-        """The notice as the practice words it, else the standard wording: the law asks for it on the website."""
         return self.good_faith_estimate or DEFAULT_GOOD_FAITH_ESTIMATE_NOTICE
 
     @property
@@ -392,7 +386,6 @@ class PracticeDetails(BaseSiteSetting):
 
     @property
     def address_lines(self) -> list[str]:
-        """The postal address as printed on an envelope (without the practice's name): street, then town."""
         town = ", ".join(part for part in (self.address_locality, self.address_region) if part)
         town = " ".join(part for part in (town, self.postal_code) if part)
         return [line for line in (self.street_address, town) if line]
@@ -403,7 +396,6 @@ class PracticeDetails(BaseSiteSetting):
 
     @property
     def opening_hours_rows(self) -> list[dict]:
-        """The hours as rows to show: ("Monday–Thursday", "9:00 a.m.", "5:00 p.m.")-like dicts, in editing order."""
         return [
             {"days": _day_span(block.value["days"]), "opens": block.value["opens"], "closes": block.value["closes"]}
             for block in self.opening_hours
