@@ -1,6 +1,5 @@
 """What every public form shares: text fields that refuse control characters, kind email and phone messages,
-a signed start time against bots, and the GOV.UK-style error summary (templates/components/error_summary.html).
-"""
+a signed start time against bots, and the GOV.UK-style error summary (templates/components/error_summary.html)."""
 
 import enum
 import time

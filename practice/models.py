@@ -1,5 +1,7 @@
 """The practice's site-wide pages (home, standard pages) and its details setting."""
 
+from itertools import groupby
+
 from django import forms
 from django.conf import settings
 from django.core.cache import caches
@@ -167,6 +169,10 @@ class OpeningHoursBlock(blocks.StructBlock):
 US_POSTAL_CODE = RegexValidator(r"^\d{5}(-\d{4})?$", "Enter a ZIP code such as 80202 or 80202-1234.")
 
 
+def _key_page(**kwargs) -> models.ForeignKey:
+    return models.ForeignKey("wagtailcore.Page", models.SET_NULL, null=True, blank=True, related_name="+", **kwargs)
+
+
 @register_setting(icon="home")
 class PracticeDetails(BaseSiteSetting):
     # Every page's header and footer link these: read with the setting, not one query each.
@@ -246,37 +252,13 @@ class PracticeDetails(BaseSiteSetting):
         ),
     )
     booking_button_label = models.CharField(max_length=60, default="Schedule with Dr. Meaghan")
-    booking_page = models.ForeignKey(
-        "wagtailcore.Page",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="Where “Schedule” buttons lead, usually the scheduling page. Without it, they offer the phone.",
+    booking_page = _key_page(
+        help_text="Where “Schedule” buttons lead, usually the scheduling page. Without it, they offer the phone."
     )
-    privacy_page = models.ForeignKey(
-        "wagtailcore.Page",
-        verbose_name="privacy policy page",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    accessibility_page = models.ForeignKey(
-        "wagtailcore.Page",
-        verbose_name="accessibility statement page",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    disclosure_page = models.ForeignKey(
-        "wagtailcore.Page",
+    privacy_page = _key_page(verbose_name="privacy policy page")
+    accessibility_page = _key_page(verbose_name="accessibility statement page")
+    disclosure_page = _key_page(
         verbose_name="disclosure statement page",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
         help_text="Colorado’s mandatory disclosure statement: linked in the footer, the request form and emails.",
     )
     social_links = StreamField([("link", SocialLinkBlock())], blank=True)
@@ -377,7 +359,6 @@ class PracticeDetails(BaseSiteSetting):
 
     @property
     def telephone(self) -> str:
-        """The phone in international form for structured data: `+1-303-578-9317`."""
         return telephone_international(self.phone)
 
     @property
@@ -406,13 +387,8 @@ def _day_span(days: list[str]) -> str:
     """Monday, Tuesday, Wednesday → "Monday–Wednesday"; gaps are listed: "Monday, Wednesday"."""
     order = list(Weekday.values)
     indexes = sorted(order.index(day) for day in days if day in order)
-    runs: list[list[int]] = []
-    for position in indexes:
-        if runs and position == runs[-1][-1] + 1:
-            runs[-1].append(position)
-        else:
-            runs.append([position])
-    return ", ".join(
-        order[run[0]] if len(run) == 1 else f"{order[run[0]]}{'–' if len(run) > 2 else ', '}{order[run[-1]]}"
-        for run in runs
-    )
+    spans = []
+    for _, run in groupby(enumerate(indexes), key=lambda pair: pair[1] - pair[0]):
+        names = [order[index] for _, index in run]
+        spans.append(names[0] if len(names) == 1 else f"{names[0]}{'–' if len(names) > 2 else ', '}{names[-1]}")
+    return ", ".join(spans)

@@ -1,7 +1,5 @@
-"""Whole-page caching of public Wagtail pages for anonymous readers, on Django's cache middleware.
-
-The `pages` alias holds only pages, fragments and the practice details, so any content change clears it whole.
-"""
+"""Whole-page caching of public Wagtail pages for anonymous readers, on Django's cache middleware. The `pages`
+alias holds only pages, fragments and the practice details, so any content change clears it whole."""
 
 import logging
 

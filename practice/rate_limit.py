@@ -12,10 +12,8 @@ logger = logging.getLogger(__name__)
 
 
 def rate_limit_exceeded(*, request: HttpRequest, scope: str, limit: int, window_seconds: int) -> bool:
-    """Count one attempt from this request's client in `scope`; True once over `limit` in the window.
-
-    The key is a keyed hash of the address (the cache holds nothing identifying); an unreachable cache fails open.
-    """
+    """Count one attempt from this request's client in `scope`; True once over `limit` in the window. The key is
+    a keyed hash of the address (the cache holds nothing identifying); an unreachable cache fails open."""
     digest = salted_hmac(f"practice.rate_limit.{scope}", client_ip(request), algorithm="sha256").hexdigest()[:32]
     key = f"ratelimit:{scope}:{digest}"
     try:

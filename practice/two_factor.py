@@ -45,8 +45,6 @@ _BACKUP_CODE = re.compile(r"[a-z2-7]{8}")
 
 
 class AdminTwoFactorMiddleware(MiddlewareMixin):
-    """Sends a signed-in, unverified staff member to verify (or set up) their second factor."""
-
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not request.path.startswith(reverse("wagtailadmin_home")):
             return None
@@ -105,7 +103,6 @@ def _throttled_message(device) -> str | None:
 
 
 def _verified_device(user, code: str):
-    """The device that accepts this code (the app's for 6 digits, a backup code's otherwise), or None."""
     model = TOTPDevice if _TOTP_CODE.fullmatch(code) else StaticDevice
     device = model.objects.devices_for_user(user, confirmed=True).first()
     if device is None:
@@ -120,7 +117,6 @@ def _signed_in_with(request, device) -> None:
 
 
 def backup_codes_replace(user) -> list[str]:
-    """Fresh single-use backup codes for the user; the previous ones stop working."""
     with transaction.atomic():
         device, _ = StaticDevice.objects.get_or_create(user=user, name=BACKUP_NAME, defaults={"confirmed": True})
         device.token_set.all().delete()

@@ -12,7 +12,6 @@ BASE_DIR = PROJECT_DIR.parent
 
 env = environ.Env()
 if env.bool("DJANGO_READ_DOT_ENV", default=True) and (BASE_DIR / ".env").is_file():
-    # Real environment variables win over the file.
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = False
@@ -69,7 +68,6 @@ MIDDLEWARE = [
     "practice.page_cache.PageCacheFetchMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    # A page rendered for Wagtail's preview panel may be framed by the admin (PREVIEW_CSP).
     "practice.preview.PreviewFramingMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -77,7 +75,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Which second factor (if any) verified this session; then the admin asks for one (practice.two_factor).
     "django_otp.middleware.OTPMiddleware",
     "practice.two_factor.AdminTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
