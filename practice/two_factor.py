@@ -102,14 +102,6 @@ def _throttled_message(device) -> str | None:
     return f"Too many incorrect codes. Wait {when}, then enter the newest code."
 
 
-def _verified_device(user, code: str):
-    model = TOTPDevice if _TOTP_CODE.fullmatch(code) else StaticDevice
-    device = model.objects.devices_for_user(user, confirmed=True).first()
-    if device is None:
-        return None, None
-    return device, otp_verify_token(user, device.persistent_id, code)
-
-
 def _signed_in_with(request, device) -> None:
     otp_login(request, device)
     # A new session key for the newly gained privilege.
@@ -193,7 +185,11 @@ def verify(request):
 
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device, verified = _verified_device(user, form.cleaned_data["code"])
+        code = form.cleaned_data["code"]
+        # The app's device for 6 digits, the backup codes' otherwise.
+        model = TOTPDevice if _TOTP_CODE.fullmatch(code) else StaticDevice
+        device = model.objects.devices_for_user(user, confirmed=True).first()
+        verified = otp_verify_token(user, device.persistent_id, code) if device is not None else None
         if verified is not None:
             _signed_in_with(request, verified)
             if isinstance(verified, StaticDevice):

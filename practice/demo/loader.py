@@ -129,10 +129,9 @@ def _home_page(*, spec: dict, site_name: str, images: dict, created: list[str]) 
     site.root_page = home
     site.site_name = site_name
     site.save()
-    if old_root_id and old_root_id != home.pk:
-        old_root = Page.objects.filter(pk=old_root_id).first()
-        if old_root is not None and old_root.specific_class != HomePage:
-            old_root.delete()
+    # The page the site showed before (Wagtail's "Welcome"): no HomePage existed, so it is never one.
+    if old_root_id and (old_root := Page.objects.filter(pk=old_root_id).first()):
+        old_root.delete()
     created.append("home page")
     return home
 
@@ -219,13 +218,7 @@ def _articles(*, index: ArticleIndexPage, author: Person, specs: list[dict], cre
             continue
         parsed = parse_txt(spec["text"])
         body = list(parsed.body)
-        image = _image(
-            title=spec["image_title"],
-            description=spec["image_description"],
-            colors=spec["colors"],
-            name=f"article-{spec['slug']}.jpg",
-            created=created,
-        )
+        image = _image(**spec["image"], name=f"article-{spec['slug']}.jpg", created=created)
         if spec.get("quote"):
             body.insert(min(3, len(body)), {"type": "quote", "value": {"quote": spec["quote"], "attribution": ""}})
         if spec.get("callout"):
