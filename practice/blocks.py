@@ -99,18 +99,15 @@ class HeadingBlock(blocks.StructBlock):
         form_classname = "struct-block heading-block"
 
     def get_context(self, value, parent_context=None):
-        context = super().get_context(value, parent_context)
-        context["anchor"] = self.anchor(value, parent_context or {})
-        return context
-
-    def anchor(self, value, parent_context) -> str:
-        """The id the page computed for this heading (`heading_anchors`, by the block `id` `{% include_block %}`
+        """The heading's id is the one the page computed (`heading_anchors`, by the block `id` `{% include_block %}`
         passes), so it matches the contents list; rendered on its own, its slug."""
+        context = super().get_context(value, parent_context)
+        parent_context = parent_context or {}
         page_anchors = getattr(parent_context.get("page"), "heading_anchors", None) or {}
         block_id = parent_context.get("id")
-        if isinstance(block_id, str) and block_id in page_anchors:
-            return page_anchors[block_id]
-        return unique_anchors([value["text"]])[0]
+        known = isinstance(block_id, str) and block_id in page_anchors
+        context["anchor"] = page_anchors[block_id] if known else unique_anchors([value["text"]])[0]
+        return context
 
 
 class QuoteBlock(blocks.StructBlock):
