@@ -1,18 +1,7 @@
-"""Gunicorn settings for production (`gunicorn practice.wsgi` reads this file from the working directory).
-
-Every value can be overridden from the environment, so a platform's Procfile and a systemd unit share it.
-"""
+"""Gunicorn settings for production, each overridable from the environment (a Procfile and a systemd unit share it)."""
 
 import os
 from pathlib import Path
-
-
-def _cpu_count() -> int:
-    # The CPUs this process may run on (a container's share), not every CPU in the machine.
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
 
 
 def worker_count(*, cpus: int, override: str | None, cap: int) -> int:
@@ -36,20 +25,17 @@ else:
 
 # Sync workers: simple and predictable behind a proxy that buffers slow clients (see deploy/).
 workers = worker_count(
-    cpus=_cpu_count(),
+    cpus=os.process_cpu_count() or 1,
     override=os.environ.get("WEB_CONCURRENCY"),
     cap=int(os.environ.get("GUNICORN_MAX_WORKERS", "8")),
 )
 worker_class = "sync"
-# A request running longer than this is killed (and its worker replaced).
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
-# Time a worker gets to finish its requests on restart or deploy.
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 # Workers live until restarted: recycling one costs a Django start-up (a second or two of CPU, with requests
 # queueing behind it), and the app has no leak to contain. GUNICORN_MAX_REQUESTS=N recycles after N requests.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
 max_requests_jitter = max_requests // 10
-# Heartbeat files in memory, not on a possibly slow disk.
 if Path("/dev/shm").is_dir():  # noqa: S108 - gunicorn's documented choice; only heartbeat files
     worker_tmp_dir = "/dev/shm"  # noqa: S108
 
@@ -61,13 +47,9 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # addresses and no tokens (deploy/gunicorn_logging.py). GUNICORN_ACCESS_LOG=off turns it off.
 _access_log = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 accesslog = None if _access_log == "off" else _access_log
-# Time, request line (masked path, no query string), status, bytes sent, duration.
 access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 logger_class = "deploy.gunicorn_logging.MaskingLogger"
-errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-# Django's own logging (JSON in production) goes to the same streams.
-capture_output = False
 proc_name = "practice"
 
 # gunicorn's control socket (for `gunicornc`) defaults to one path in $HOME, which two instances on a host

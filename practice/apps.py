@@ -1,5 +1,6 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 
 class PracticeConfig(AppConfig):
@@ -7,9 +8,6 @@ class PracticeConfig(AppConfig):
     verbose_name = "Practice"
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
-        from wagtail.signals import page_published, page_unpublished, post_page_move
-
         from practice import signals
 
         post_migrate.connect(signals.sync_site_after_migrate, sender=self)
@@ -17,5 +15,5 @@ class PracticeConfig(AppConfig):
         # Menus, listings, related articles and feeds change site-wide: clear every cached page.
         for signal in (page_published, page_unpublished, post_page_move):
             signal.connect(signals.clear_caches_after_content_change)
-        post_save.connect(signals.clear_caches_after_model_save, dispatch_uid="practice-cache-model-save")
-        post_delete.connect(signals.clear_caches_after_model_delete, dispatch_uid="practice-cache-model-delete")
+        post_save.connect(signals.clear_caches_after_model_change, dispatch_uid="practice-cache-model-save")
+        post_delete.connect(signals.clear_caches_after_model_change, dispatch_uid="practice-cache-model-delete")

@@ -34,19 +34,14 @@ FALLBACK_ANCHOR = "section"
 
 
 def _anchor_slug(text: str) -> str:
-    """A heading's slug, never starting with a digit ("5 ways to rest" → "section-5-ways-to-rest"):
-    such ids need escaping in CSS selectors and `querySelector`, and old HTML rules forbade them."""
+    # Never starting with a digit ("section-5-ways-to-rest"): such ids need escaping in CSS selectors.
     slug = slugify(text)
     return f"{FALLBACK_ANCHOR}-{slug}" if slug[:1].isdigit() else slug
 
 
 def unique_anchors(texts: Iterable[str], *, reserved: Iterable[str] = ()) -> list[str]:
     """The ids of a page's headings, in order: the text's slug, `-2`, `-3`… for repeats, "section" for no slug.
-
-    The same texts always give the same ids. A heading keeps its plain slug unless an earlier one (or a
-    reserved page id) already has it, and a suffixed or fallback id never takes another heading's own
-    slug, so links to existing sections keep working when a repeat is added before or after them.
-    """
+    A suffixed or fallback id never takes another heading's own slug, so adding a repeat breaks no link."""
     slugs = [_anchor_slug(text) for text in texts]
     own_slugs = {slug for slug in slugs if slug}
     taken = set(reserved)
@@ -65,8 +60,6 @@ def unique_anchors(texts: Iterable[str], *, reserved: Iterable[str] = ()) -> lis
 
 @dataclass(frozen=True)
 class BodyHeading:
-    """A heading block of a StreamField body and the id it renders with."""
-
     block_id: str | None
     text: str
     level: str
@@ -90,7 +83,6 @@ def body_headings(*, body, reserved: Iterable[str] = PAGE_IDS) -> list[BodyHeadi
 
 
 def anchors_by_block_id(headings: Iterable[BodyHeading]) -> dict[str, str]:
-    """What a page exposes as `heading_anchors`, for HeadingBlock to look its id up by stream block id."""
     return {heading.block_id: heading.anchor for heading in headings if heading.block_id}
 
 
@@ -107,22 +99,15 @@ class HeadingBlock(blocks.StructBlock):
         form_classname = "struct-block heading-block"
 
     def get_context(self, value, parent_context=None):
+        """The heading's id is the one the page computed (`heading_anchors`, by the block `id` `{% include_block %}`
+        passes), so it matches the contents list; rendered on its own, its slug."""
         context = super().get_context(value, parent_context)
-        context["anchor"] = self.anchor(value, parent_context or {})
-        return context
-
-    def anchor(self, value, parent_context) -> str:
-        """The heading's id, as the page computed it for the whole body, so it matches the contents list.
-
-        `{% include_block %}` passes the page and, for a stream child, its block `id`. A page whose body
-        holds headings exposes `heading_anchors` ({block id: anchor}, see `anchors_by_block_id`).
-        Rendered on its own (no page, or a block the page doesn't know), the heading falls back to its slug.
-        """
+        parent_context = parent_context or {}
         page_anchors = getattr(parent_context.get("page"), "heading_anchors", None) or {}
         block_id = parent_context.get("id")
-        if isinstance(block_id, str) and block_id in page_anchors:
-            return page_anchors[block_id]
-        return unique_anchors([value["text"]])[0]
+        known = isinstance(block_id, str) and block_id in page_anchors
+        context["anchor"] = page_anchors[block_id] if known else unique_anchors([value["text"]])[0]
+        return context
 
 
 class QuoteBlock(blocks.StructBlock):

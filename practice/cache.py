@@ -1,14 +1,4 @@
-"""Django's Redis cache, degraded to "no cache" while Redis is unreachable, and the page cache built on it.
-
-Wagtail keeps routing data (the sites' root paths) in the default cache and
-reads it on every page, so a cache that raises would turn a Redis outage into a
-site-wide outage. Reads become misses and writes are dropped instead. `incr`
-still raises: the rate limiter must know it counted nothing (it fails open and
-says so), and clearing still raises so the page cache can log it.
-
-Only Django's public cache API is used: `ResilientRedisCache` overrides the
-backend's public methods, and `PageCache` is a cache made of two caches.
-"""
+"""Django's Redis cache, degraded to "no cache" while Redis is unreachable, and the page cache built on it."""
 
 import logging
 import time
@@ -38,6 +28,9 @@ def _unavailable(operation: str) -> None:
 
 
 class ResilientRedisCache(RedisCache):
+    # Wagtail reads routing data from the default cache on every page: a Redis outage must not become a site
+    # outage. Reads miss and writes are dropped; `incr` and `clear` still raise (the rate limiter and the page
+    # cache must know, and say so).
     def _or_else(self, outage_result, operation: str, *args):
         try:
             return getattr(super(), operation)(*args)
@@ -77,27 +70,12 @@ GENERATION_KEY = "generation"
 
 
 class PageCache(BaseCache):
-    """The whole-page cache: Redis, shared by every process, plus a copy in each process of what it read.
+    """Redis, shared by every process, plus a copy in each process (LocMemCache) of what it read.
 
-    Without the copies, a hit costs two round trips to Redis (the page's list
-    of Vary headers, then the page) and the transfer of the page. With them,
-    a process answers from memory (Django's LocMemCache, at most
-    `local_max_entries` pages) for as long as the cache's *generation* is
-    unchanged: a random token stored in the same Redis database, so clearing
-    the cache (every publish) flushes it, and the next reader sets a new one.
-
-    Each process reads the generation at most every `generation_check_seconds`
-    (OPTIONS; 0.1 s by default), so after a clear in another process, on this
-    host or another, the previous pages may be served for at most that long;
-    the process that clears sees it at once. Browsers and a CDN keep a page for
-    `max-age` anyway (300 s): a tenth of a second is not a difference a reader
-    can see, and it spares a round trip to Redis on nearly every hit. Each entry
-    is stored in Redis with the moment it expires, so a copy never outlives it.
-    Redis being unreachable turns the copies off with the rest of the cache.
-
-    Only `clear()` reaches other processes' copies: deleting or overwriting one
-    key does not (nothing here does that; Django's cache middleware only adds
-    pages, and they expire together with their copies).
+    The copies last while the cache's *generation* (a random token in the same Redis database, so a clear
+    flushes it) is unchanged; each process rereads it at most every `generation_check_seconds` (0.1 s), so
+    another process's clear reaches it that late, well inside a page's max-age. An entry is stored with its
+    expiry time, so a copy never outlives it. Only `clear()` reaches other processes' copies.
     """
 
     def __init__(self, server, params):

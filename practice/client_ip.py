@@ -7,14 +7,8 @@ from django.http import HttpRequest
 
 
 def client_ip(request: HttpRequest) -> str:
-    """REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT=N proxies the Nth X-Forwarded-For entry from the right.
-
-    Each proxy appends the address it received the request from, so only the
-    rightmost N entries were written by proxies we trust; anything left of them
-    is whatever the client claimed. A header shorter than N (the request did not
-    come through every proxy) or an entry that is not an IP address falls back
-    to REMOTE_ADDR rather than trusting the client.
-    """
+    """REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT=N proxies the Nth X-Forwarded-For entry from the right (only
+    those were written by proxies we trust); a shorter header or a non-address falls back to REMOTE_ADDR."""
     remote_addr = request.META.get("REMOTE_ADDR", "")
     proxies = settings.TRUSTED_PROXY_COUNT
     if proxies <= 0:
@@ -30,13 +24,8 @@ def client_ip(request: HttpRequest) -> str:
 
 
 def axes_log_description(username, ip_address, user_agent, path_info, request) -> str:
-    """How django-axes names a client in its log lines: the path, never the username or the address.
-
-    Even with AXES_VERBOSE off, axes writes the lockout parameters (here the
-    username and the IP address) into every warning about a failed sign-in or
-    a lockout. Who tried, and from where, stays in its database table, which
-    only administrators see (and `axes_list_attempts` prints).
-    """
+    """How django-axes names a client in its log lines: the path, never the username or the address (axes
+    logs those even with AXES_VERBOSE off; they stay in its database table)."""
     if isinstance(path_info, (tuple, list)):
         path_info = path_info[0]
     return f'{{path_info: "{path_info}"}}'

@@ -8,14 +8,7 @@ from django.core.mail import EmailMultiAlternatives
 
 
 def site_hostname() -> str:
-    """The public host name, from SITE_URL: what Message-IDs, calendar UIDs and List-Ids are scoped to."""
     return urlsplit(settings.SITE_URL).hostname or "localhost"
-
-
-def from_address(display_name: str) -> str:
-    """DEFAULT_FROM_EMAIL's address under the practice's name: "Better Lives, Building Tribes" <hello@…>."""
-    _, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    return formataddr((display_name, address or settings.DEFAULT_FROM_EMAIL))
 
 
 def automatic_message(
@@ -27,14 +20,14 @@ def automatic_message(
     sender_name: str,
     headers: dict[str, str] | None = None,
 ) -> EmailMultiAlternatives:
-    """A text + HTML email the site sends by itself (RFC 3834 `Auto-Submitted: auto-generated`, so
-    auto-responders stay quiet), from the practice's name, with a Message-ID of the public domain rather
-    than the server's host name (which says nothing to the reader and may be internal)."""
+    """A text + HTML email the site sends by itself (`Auto-Submitted` keeps auto-responders quiet), with a
+    Message-ID of the public domain, not the server's (possibly internal) host name."""
+    _, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     message = EmailMultiAlternatives(
         # Django refuses newlines in headers; a subject never needs one.
         subject=" ".join(subject.split()),
         body=text,
-        from_email=from_address(sender_name),
+        from_email=formataddr((sender_name, address or settings.DEFAULT_FROM_EMAIL)),
         to=[to],
         headers={
             "Message-ID": make_msgid(domain=site_hostname()),

@@ -1,6 +1,5 @@
 """What every public form shares: text fields that refuse control characters, kind email and phone messages,
-a signed start time against bots, and the GOV.UK-style error summary (templates/components/error_summary.html).
-"""
+a signed start time against bots, and the GOV.UK-style error summary (templates/components/error_summary.html)."""
 
 import enum
 import time
@@ -23,7 +22,6 @@ def has_control_characters(value: str, *, multi_line: bool = False) -> bool:
 
 
 def text_errors(label: str, *, required: str | None = None) -> dict:
-    """The messages of a text field, in the form's own words ("Full name must be 100 characters or fewer")."""
     errors = {
         "max_length": f"{label} must be %(limit_value)d characters or fewer",
         "null_characters_not_allowed": f"{label} must not contain special characters",
@@ -38,10 +36,7 @@ def choice_errors(message: str) -> dict:
 
 
 class SingleLineField(forms.CharField):
-    """A one-line answer: no line breaks (they must never reach an email header) or control characters.
-
-    The message is `error_messages["control_characters"]` when given, else "<label> must be on one line…".
-    """
+    """A one-line answer: no line breaks (they must never reach an email header) or control characters."""
 
     def validate(self, value):
         super().validate(value)
@@ -105,11 +100,8 @@ class Timing(enum.Enum):
 
 
 class SubmitTiming:
-    """A signed time the form was shown, to recognise a submit sooner than a person could type one.
-
-    `token()` goes into the form as a hidden field; `verdict(token, min_seconds=…, max_age=…)` reads it
-    back. Only the signature's own timestamp counts, so the signed value is just a label.
-    """
+    """A signed time the form was shown (a hidden field), to recognise a submit sooner than a person could type
+    one. Only the signature's own timestamp counts."""
 
     def __init__(self, salt: str):
         self.salt = salt
@@ -136,11 +128,8 @@ class SubmitTiming:
 
 
 class ErrorSummaryMixin:
-    """The form's errors as (anchor id, message) pairs for the error summary, in the order the fields appear.
-
-    Each links to its field (to the first option of a group of radios or checkboxes); errors of the whole
-    form come last, unlinked.
-    """
+    """The form's errors as (anchor id, message) pairs for the error summary, in field order, each linked to its
+    field (a group's first option); errors of the whole form come last, unlinked."""
 
     def error_summary(self) -> list[tuple[str, str]]:
         if not self.is_bound:

@@ -13,18 +13,14 @@ TOKEN_PATTERNS = (
 
 
 def mask_tokens(text: str) -> str:
-    """The text with every token path segment replaced by a mask."""
     for pattern, replacement in TOKEN_PATTERNS:
         text = pattern.sub(replacement, text)
     return text
 
 
 class MaskTokens(logging.Filter):
-    """Masks tokens in a record's message, and drops the request object Django attaches.
-
-    A structured formatter would otherwise write out `record.request`, whose
-    representation holds the full path.
-    """
+    """Masks tokens in a record's message, and drops the request Django attaches (a structured formatter would
+    write out its full path)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg = mask_tokens(str(record.msg))

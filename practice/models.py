@@ -1,5 +1,7 @@
 """The practice's site-wide pages (home, standard pages) and its details setting."""
 
+from itertools import groupby
+
 from django import forms
 from django.conf import settings
 from django.core.cache import caches
@@ -52,12 +54,8 @@ DEFAULT_GOOD_FAITH_ESTIMATE_NOTICE = (
 
 
 def outside_private_sections() -> Exists:
-    """Wagtail's `PageQuerySet.public()` as part of the query itself.
-
-    Wagtail reads every view restriction in a query of its own each time `public()` is called, to build the
-    condition; menus, feed links, listings and related articles call it on every page. Here the condition is
-    a subquery: no page at or below a restricted page (its path starts with the restricted page's path).
-    """
+    """Wagtail's `PageQuerySet.public()` as a subquery (no restricted page at or above this one), not the extra
+    query Wagtail runs each time to read every view restriction."""
     restricted_above = PageViewRestriction.objects.filter(page__path=Substr(OuterRef("path"), 1, Length("page__path")))
     return ~Exists(restricted_above)
 
@@ -171,6 +169,10 @@ class OpeningHoursBlock(blocks.StructBlock):
 US_POSTAL_CODE = RegexValidator(r"^\d{5}(-\d{4})?$", "Enter a ZIP code such as 80202 or 80202-1234.")
 
 
+def _key_page(**kwargs) -> models.ForeignKey:
+    return models.ForeignKey("wagtailcore.Page", models.SET_NULL, null=True, blank=True, related_name="+", **kwargs)
+
+
 @register_setting(icon="home")
 class PracticeDetails(BaseSiteSetting):
     # Every page's header and footer link these: read with the setting, not one query each.
@@ -250,37 +252,13 @@ class PracticeDetails(BaseSiteSetting):
         ),
     )
     booking_button_label = models.CharField(max_length=60, default="Schedule with Dr. Meaghan")
-    booking_page = models.ForeignKey(
-        "wagtailcore.Page",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="Where “Schedule” buttons lead, usually the scheduling page. Without it, they offer the phone.",
+    booking_page = _key_page(
+        help_text="Where “Schedule” buttons lead, usually the scheduling page. Without it, they offer the phone."
     )
-    privacy_page = models.ForeignKey(
-        "wagtailcore.Page",
-        verbose_name="privacy policy page",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    accessibility_page = models.ForeignKey(
-        "wagtailcore.Page",
-        verbose_name="accessibility statement page",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    disclosure_page = models.ForeignKey(
-        "wagtailcore.Page",
+    privacy_page = _key_page(verbose_name="privacy policy page")
+    accessibility_page = _key_page(verbose_name="accessibility statement page")
+    disclosure_page = _key_page(
         verbose_name="disclosure statement page",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
         help_text="Colorado’s mandatory disclosure statement: linked in the footer, the request form and emails.",
     )
     social_links = StreamField([("link", SocialLinkBlock())], blank=True)
@@ -346,9 +324,8 @@ class PracticeDetails(BaseSiteSetting):
 
     @classmethod
     def for_request(cls, request):
-        """Wagtail's, but kept between requests with the cached pages: every public page reads the details, and
-        saving them clears that cache (practice.services.model_change_affects_pages). The admin's settings
-        form reads `for_site`, never a copy."""
+        """Wagtail's, but kept between requests with the cached pages (saving the details clears them); the
+        admin's settings form reads `for_site`, never a copy."""
         attr_name = cls.get_cache_attr_name()
         if hasattr(request, attr_name):
             return getattr(request, attr_name)
@@ -374,7 +351,6 @@ class PracticeDetails(BaseSiteSetting):
 
     @property
     def good_faith_estimate_notice(self) -> str:
-        """The notice as the practice words it, else the standard wording: the law asks for it on the website."""
         return self.good_faith_estimate or DEFAULT_GOOD_FAITH_ESTIMATE_NOTICE
 
     @property
@@ -383,7 +359,6 @@ class PracticeDetails(BaseSiteSetting):
 
     @property
     def telephone(self) -> str:
-        """The phone in international form for structured data: `+1-303-578-9317`."""
         return telephone_international(self.phone)
 
     @property
@@ -392,7 +367,6 @@ class PracticeDetails(BaseSiteSetting):
 
     @property
     def address_lines(self) -> list[str]:
-        """The postal address as printed on an envelope (without the practice's name): street, then town."""
         town = ", ".join(part for part in (self.address_locality, self.address_region) if part)
         town = " ".join(part for part in (town, self.postal_code) if part)
         return [line for line in (self.street_address, town) if line]
@@ -403,7 +377,6 @@ class PracticeDetails(BaseSiteSetting):
 
     @property
     def opening_hours_rows(self) -> list[dict]:
-        """The hours as rows to show: ("Monday–Thursday", "9:00 a.m.", "5:00 p.m.")-like dicts, in editing order."""
         return [
             {"days": _day_span(block.value["days"]), "opens": block.value["opens"], "closes": block.value["closes"]}
             for block in self.opening_hours
@@ -414,13 +387,8 @@ def _day_span(days: list[str]) -> str:
     """Monday, Tuesday, Wednesday → "Monday–Wednesday"; gaps are listed: "Monday, Wednesday"."""
     order = list(Weekday.values)
     indexes = sorted(order.index(day) for day in days if day in order)
-    runs: list[list[int]] = []
-    for position in indexes:
-        if runs and position == runs[-1][-1] + 1:
-            runs[-1].append(position)
-        else:
-            runs.append([position])
-    return ", ".join(
-        order[run[0]] if len(run) == 1 else f"{order[run[0]]}{'–' if len(run) > 2 else ', '}{order[run[-1]]}"
-        for run in runs
-    )
+    spans = []
+    for _, run in groupby(enumerate(indexes), key=lambda pair: pair[1] - pair[0]):
+        names = [order[index] for _, index in run]
+        spans.append(names[0] if len(names) == 1 else f"{names[0]}{'–' if len(names) > 2 else ', '}{names[-1]}")
+    return ", ".join(spans)

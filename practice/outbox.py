@@ -16,9 +16,7 @@ from django.views.decorators.debug import sensitive_variables
 
 logger = logging.getLogger(__name__)
 
-# The retry policy: the first try right after commit (from the task queue), then retries after 2, 4, 8, …
-# minutes, each wait doubling up to 6 hours; 12 attempts in all (the last about 26 hours after the first),
-# then `failed`. Documented in docs/deploy.md, "Email".
+# The retry policy (docs/deploy.md, "Email"): 12 attempts, the last about 26 hours after the first.
 MAX_ATTEMPTS = 12
 FIRST_BACKOFF = timedelta(minutes=2)
 MAX_BACKOFF = timedelta(hours=6)
@@ -28,7 +26,6 @@ CHUNK_SIZE = 50
 
 
 class OutboxState(models.TextChoices):
-    # Waiting for its first try, or for a retry at next_try_at.
     PENDING = "pending", "Pending"
     SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
@@ -40,7 +37,6 @@ class OutboxState(models.TextChoices):
 
 
 def backoff(*, attempts: int) -> timedelta:
-    """How long to wait after the attempts so far failed: 2 minutes after the first, doubling, at most 6 hours."""
     return min(FIRST_BACKOFF * 2 ** max(attempts - 1, 0), MAX_BACKOFF)
 
 
@@ -50,7 +46,6 @@ def _due(at: datetime) -> Q:
 
 class OutboxQuerySet(models.QuerySet):
     def due(self, *, at: datetime | None = None) -> "OutboxQuerySet":
-        """Pending rows whose (next) try is due: no next_try_at means straight away."""
         return self.filter(_due(at or timezone.now()))
 
     def stale_sending(self, *, before: datetime) -> "OutboxQuerySet":
@@ -105,7 +100,6 @@ _outboxes: dict[str, Outbox] = {}
 
 
 def outbox_register(outbox: Outbox) -> None:
-    """Called from an app's `ready()`: the resume job then covers its outbox too."""
     _outboxes[outbox.model._meta.label] = outbox
 
 
@@ -121,8 +115,8 @@ def outbox_claim(
     chunk_size: int = CHUNK_SIZE,
     now: datetime | None = None,
 ) -> list[OutboxMessage]:
-    """Take up to chunk_size pending rows (due ones unless due_only is off) for this worker: one UPDATE marks
-    them all `sending`. The UPDATE repeats the condition, so a row another worker claimed first is not taken."""
+    """Take up to chunk_size pending rows for this worker: the UPDATE repeats the condition, so a row another
+    worker claimed first is not taken."""
     now = now or timezone.now()
     condition = _due(now) if due_only else Q(state=OutboxState.PENDING)
     if where is not None:
@@ -141,13 +135,11 @@ def outbox_claim(
 
 
 def error_label(error: Exception) -> str:
-    # The class and SMTP code only: exception text can quote the recipient's address.
     code = getattr(error, "smtp_code", None)
     return f"{type(error).__name__}{f' {code}' if code else ''}"[:300]
 
 
 def _failed(*, row: OutboxMessage, error: Exception, now: datetime) -> OutboxMessage:
-    """Record a failed attempt: pending again after the backoff, or failed for good after MAX_ATTEMPTS."""
     row.last_error = error_label(error)
     if row.attempts < MAX_ATTEMPTS:
         row.state, row.next_try_at = OutboxState.PENDING, now + backoff(attempts=row.attempts)
@@ -158,9 +150,7 @@ def _failed(*, row: OutboxMessage, error: Exception, now: datetime) -> OutboxMes
 
 @sensitive_variables()  # The rows and messages carry addresses and what the emails say.
 def outbox_send_claimed(*, outbox: Outbox, rows: list[OutboxMessage]) -> dict[str, int]:
-    """Send claimed rows over one connection and record each outcome (a few UPDATEs per chunk).
-
-    Returns how many rows ended in each state ("sent", "cancelled", "pending" for a retry, "failed")."""
+    """Send claimed rows over one connection and record each outcome; returns how many rows ended in each state."""
     now = timezone.now()
     name = outbox.model._meta.label
     cancelled, to_send = [], []
@@ -217,8 +207,7 @@ def outbox_send(
     chunk_size: int = CHUNK_SIZE,
     now: datetime | None = None,
 ) -> dict[str, int]:
-    """Send every due row (matching `where`), chunk by chunk, each at most once per call. Returns the outcomes,
-    as above."""
+    """Send every due row (matching `where`), chunk by chunk, each at most once per call."""
     now = now or timezone.now()
     # A row claimed by this call (claimed at `now`) and due again at once (a `now` ahead of the clock) waits.
     untried = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now)
@@ -231,8 +220,8 @@ def outbox_send(
 
 
 def outbox_resume(*, now: datetime | None = None) -> dict[str, dict[str, int]]:
-    """The periodic safety net, per outbox: give up on rows a dead worker left `sending` (marked `unknown`,
-    never resent), then send every row that is due. Returns each outbox's outcomes by model label."""
+    """The periodic safety net, per outbox: rows a dead worker left `sending` become `unknown` (never resent),
+    then every due row is sent."""
     now = now or timezone.now()
     results = {}
     for label, outbox in sorted(outboxes().items()):
@@ -246,13 +235,9 @@ def outbox_resume(*, now: datetime | None = None) -> dict[str, dict[str, int]]:
     return results
 
 
-# The task queue's first try
-
-
 @task()
 def outbox_deliver(label: str, filters: dict, due_only: bool = True) -> dict[str, int]:
-    """Send an outbox's rows matching `filters` (field lookups) now, as the first try right after they were
-    written; what this misses (a worker down, a queue that refused the task), `resume_outbox` sends."""
+    """The first try of an outbox's rows matching `filters`, right after they were written."""
     outbox = _outboxes[label]
     where = Q(**filters)
     if due_only:
@@ -262,8 +247,8 @@ def outbox_deliver(label: str, filters: dict, due_only: bool = True) -> dict[str
 
 
 def outbox_enqueue(outbox: Outbox, *, due_only: bool = True, **filters) -> None:
-    """Once the transaction commits, ask the task queue to send these rows. Never raises: the rows are stored,
-    and the resume job sends them if the queue can't be reached."""
+    """Once the transaction commits, ask the task queue to send these rows; never raises (resume_outbox sends
+    them if the queue can't be reached)."""
     label = outbox.model._meta.label
 
     def enqueue() -> None:

@@ -1,18 +1,5 @@
-"""Whole-page caching of public Wagtail pages for anonymous readers, on Django's cache middleware.
-
-Only responses that Wagtail served for a live page without view restrictions
-are stored (the `before_serve_page` hook marks them), only for requests that
-carry no session, and never responses marked private/no-store (forms). The
-`pages` cache alias holds nothing else, so it can be cleared as a whole on any
-publish, unpublish, move, delete, site-setting or snippet change without
-wiping rate limits or lockouts kept in `default`. A cache outage is logged and
-the page served uncached: Redis being down never takes the site down. With
-Redis, each process also answers from its own copies of the pages it read
-(practice.cache.PageCache): other processes see a clear within 0.1 s.
-
-The same alias holds the cached fragments of rendered pages (`fragments` below) and the practice details
-(`PracticeDetails.for_request`), so one clear forgets them all.
-"""
+"""Whole-page caching of public Wagtail pages for anonymous readers, on Django's cache middleware. The `pages`
+alias holds only pages, fragments and the practice details, so any content change clears it whole."""
 
 import logging
 
@@ -28,9 +15,6 @@ logger = logging.getLogger(__name__)
 
 PAGE_CACHE_ALIAS = "pages"
 _UNCACHED_PREFIXES = (settings.STATIC_URL, settings.MEDIA_URL, "/admin/", "/documents/")
-CACHE_HEADER = "X-Page-Cache"
-CACHE_HEADER_HIT = "hit"
-CACHE_HEADER_MISS = "miss"
 
 
 def page_cache_mark_cacheable(request) -> None:
@@ -50,7 +34,7 @@ def _request_may_use_cache(request) -> bool:
 def _mark_shared_cacheable(response, state: str) -> None:
     # The same page for every anonymous reader: a CDN or proxy may keep it too (for max-age).
     patch_cache_control(response, public=True)
-    response[CACHE_HEADER] = state
+    response["X-Page-Cache"] = state
 
 
 def _was_stored(response) -> bool:
@@ -80,20 +64,13 @@ class PageCacheUpdateMiddleware(UpdateCacheMiddleware):
             logger.warning("Page cache unavailable; served %s uncached.", request.path)
             return response
         if _was_stored(response):
-            _mark_shared_cacheable(response, CACHE_HEADER_MISS)
+            _mark_shared_cacheable(response, "miss")
         return response
 
 
 class PageCacheFetchMiddleware(FetchFromCacheMiddleware):
-    """Second in MIDDLEWARE: answers anonymous GETs from the cache when it can.
-
-    Django suggests the fetch half go last. Here it comes before every other
-    middleware, so a hit costs one cache lookup; that is safe because cached
-    responses are only served to requests without a session cookie, they
-    already carry every header the response phase added when they were
-    stored, and the cache key includes the scheme (a plain-HTTP request, which
-    SecurityMiddleware would redirect, never finds an HTTPS page).
-    """
+    """Second in MIDDLEWARE (Django suggests last), so a hit costs one lookup: safe, as only requests without a
+    session are served, stored pages carry every response header, and the key includes the scheme."""
 
     def process_request(self, request):
         if not _request_may_use_cache(request):
@@ -106,7 +83,7 @@ class PageCacheFetchMiddleware(FetchFromCacheMiddleware):
             request._cache_update_cache = False
             return None
         if response is not None:
-            _mark_shared_cacheable(response, CACHE_HEADER_HIT)
+            _mark_shared_cacheable(response, "hit")
         return response
 
 
@@ -120,13 +97,8 @@ def page_cache_clear() -> None:
 
 def fragments(request) -> dict:
     """Context for `{% cache fragment_seconds NAME ... fragment_scope using="pages" %}` around the parts of a page
-    that show *other* content: menus, feed links, lists of articles, related articles.
-
-    They live in the page cache's alias, so every change that clears cached pages (publishing, unpublishing,
-    moving or deleting a page; site settings, snippets, images, view restrictions) clears them too, and are
-    kept at most as long as a cached page. They hold nothing about the visitor. A preview (a draft's tags,
-    date or place may differ) neither reads nor stores them: its scope is its own and its timeout zero.
-    """
+    that show *other* content (menus, lists of articles), cleared with the cached pages. A preview neither reads
+    nor stores them: its scope is its own and its timeout zero."""
     preview = bool(getattr(request, "is_preview", False))
 
     def scope() -> str:

@@ -13,13 +13,11 @@ def phone_parse(text: str) -> phonenumbers.PhoneNumber | None:
 
 
 def phone_e164(text: str) -> str:
-    """`+13035789317`, or "" when the text isn't a valid number."""
     number = phone_parse(text)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) if number else ""
 
 
 def tel_url(text: str) -> str:
-    """A `tel:` URL in E.164 form, or "" when unset or invalid."""
     e164 = phone_e164(text)
     return f"tel:{e164}" if e164 else ""
 

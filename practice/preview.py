@@ -5,13 +5,8 @@ from django.views.decorators.csp import csp_override
 
 
 class PreviewFramingMiddleware:
-    """Give previews the policy that lets the admin frame them (frame-ancestors 'self').
-
-    Wagtail renders a preview by running a dummy request through the whole middleware stack
-    (`PreviewableMixin.make_preview_request`), so the preview would otherwise carry the public
-    policy, `frame-ancestors 'none'`, and the preview panel's iframe would stay empty. Placed after
-    Django's ContentSecurityPolicyMiddleware, whose response phase then applies the view-level override.
-    """
+    """Give previews PREVIEW_CSP (frame-ancestors 'self'): Wagtail runs its dummy preview request through every
+    middleware, and the public policy would leave the preview panel empty. Placed after Django's CSP middleware."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -12,14 +12,8 @@ logger = logging.getLogger(__name__)
 
 
 def rate_limit_exceeded(*, request: HttpRequest, scope: str, limit: int, window_seconds: int) -> bool:
-    """Count one attempt from this request's client in `scope`; True once over `limit` in the window.
-
-    The counter is named by a keyed hash of the address, so the cache holds
-    nothing that identifies a visitor. Counts are exact only with a cache that
-    every process shares (Redis in production); with a per-process cache each
-    process counts on its own. If the cache is unreachable the limit fails open:
-    a visitor must never be turned away because Redis is down.
-    """
+    """Count one attempt from this request's client in `scope`; True once over `limit` in the window. The key is
+    a keyed hash of the address (the cache holds nothing identifying); an unreachable cache fails open."""
     digest = salted_hmac(f"practice.rate_limit.{scope}", client_ip(request), algorithm="sha256").hexdigest()[:32]
     key = f"ratelimit:{scope}:{digest}"
     try:

@@ -1,9 +1,4 @@
-"""The staff roles, "Front desk" and "Clinician": one definition with least privilege, for every app.
-
-Groups and their permissions are brought up to this definition after every `migrate` (a post_migrate
-receiver, when every model's permissions exist), so a fresh database and an upgraded one end the same.
-Permissions are only ever added: what an administrator granted by hand in Settings → Groups stays.
-"""
+"""The staff roles, "Front desk" and "Clinician": one least-privilege definition, synced after every `migrate`."""
 
 from dataclasses import dataclass, field
 
@@ -75,7 +70,8 @@ def _permission(name: str, *, using: str) -> Permission:
 
 
 def staff_roles_sync(*, using: str = "default") -> None:
-    """Create the staff groups, or add what they lack, as ROLES defines them."""
+    """Create the staff groups, or add what they lack, as ROLES defines them: permissions an administrator
+    granted by hand stay."""
     labels = {
         name.split(".")[0] for role in ROLES.values() for name in (*role.permissions, *role.collection_permissions)
     }

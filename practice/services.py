@@ -23,12 +23,8 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def site_address_from_url(*, site_url: str) -> tuple[str, int]:
-    """Split SITE_URL into the hostname and port Wagtail's Site stores.
-
-    Wagtail derives the scheme from the port (443 means https), so an https URL
-    on a non-standard port cannot be represented; refuse it rather than emit
-    wrong links.
-    """
+    """Split SITE_URL into the hostname and port Wagtail's Site stores. Wagtail derives the scheme from the port,
+    so https on another port than 443 is refused rather than giving wrong links."""
     parts = urlsplit(site_url)
     if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
         raise ValueError(f"SITE_URL must look like https://example.org, not {site_url!r}")
@@ -79,13 +75,8 @@ TASK_BACKLOG_DEGRADED_SECONDS = 300
 
 
 def readiness_check() -> Readiness:
-    """Can this process serve traffic, and is the work around it flowing?
-
-    Without the database nothing works ("unavailable"). Without the cache, pages
-    are served uncached and rate limits fail open ("degraded"). A task waiting
-    for minutes means no worker is running: search indexing, purges and emails
-    stall ("degraded").
-    """
+    """Can this process serve traffic ("unavailable" without the database), and is the work around it flowing
+    ("degraded" without the cache, or with a task waiting for minutes: no worker is running)?"""
     checks = {}
     try:
         with connections["default"].cursor() as cursor:
@@ -112,14 +103,8 @@ def readiness_check() -> Readiness:
 
 
 def model_change_affects_pages(*, instance, deleted: bool) -> bool:
-    """Whether saving or deleting this object can change what public pages show.
-
-    Site settings (Practice details appear on every page), snippets (people,
-    shown on articles), images (their descriptions are alt text), view
-    restrictions (a restricted page leaves menus and lists) and deleted pages. A page *saved* is a draft or a
-    revision bookkeeping update: only publishing, unpublishing and moving
-    change the live site, and they have signals of their own.
-    """
+    """Whether saving or deleting this object can change what public pages show. A page *saved* is a draft or
+    bookkeeping: publishing, unpublishing and moving have signals of their own."""
     if isinstance(instance, Page):
         return deleted
     if isinstance(instance, (BaseSiteSetting, AbstractImage, PageViewRestriction)):

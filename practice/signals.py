@@ -1,5 +1,7 @@
 """Signal receivers for the practice app: one line each, calling a service."""
 
+from django.db.models.signals import post_delete
+
 from practice import roles, services
 
 
@@ -15,11 +17,6 @@ def clear_caches_after_content_change(sender, **kwargs):
     services.site_caches_clear()
 
 
-def clear_caches_after_model_save(sender, instance, **kwargs):
-    if services.model_change_affects_pages(instance=instance, deleted=False):
-        services.site_caches_clear()
-
-
-def clear_caches_after_model_delete(sender, instance, **kwargs):
-    if services.model_change_affects_pages(instance=instance, deleted=True):
+def clear_caches_after_model_change(sender, instance, signal, **kwargs):
+    if services.model_change_affects_pages(instance=instance, deleted=signal is post_delete):
         services.site_caches_clear()

@@ -1,16 +1,6 @@
-"""A second factor for the admin: a code from an authenticator app after Wagtail's sign-in.
+"""A second factor for the admin (django-otp): an authenticator app's code, or a backup code, after the password.
 
-django-otp does the cryptography, the replay protection and the throttling
-(each wrong code doubles the wait before the next try); this module is the
-flow around it. After the password, a staff member who has an authenticator
-app is asked for its code (or one of their single-use backup codes); one who
-has none is asked to set one up, and cannot use the admin until they do. The
-session records the verification, so it is asked once per sign-in.
-
-Required of everyone when `ADMIN_TWO_FACTOR_REQUIRED` is on (production's
-default); otherwise of those who set one up from their account page. An
-administrator who loses both phone and backup codes is reset with
-`manage.py reset_two_factor USERNAME`.
+Required of everyone with ADMIN_TWO_FACTOR_REQUIRED; a lost phone is reset with `manage.py reset_two_factor`.
 """
 
 import math
@@ -55,8 +45,6 @@ _BACKUP_CODE = re.compile(r"[a-z2-7]{8}")
 
 
 class AdminTwoFactorMiddleware(MiddlewareMixin):
-    """Sends a signed-in, unverified staff member to verify (or set up) their second factor."""
-
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not request.path.startswith(reverse("wagtailadmin_home")):
             return None
@@ -69,7 +57,7 @@ class AdminTwoFactorMiddleware(MiddlewareMixin):
         if not (settings.ADMIN_TWO_FACTOR_REQUIRED or has_device):
             return None
         target = "two_factor_verify" if has_device else "two_factor_setup"
-        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+        return redirect(_with_next(target, request.get_full_path()))
 
 
 class CodeForm(forms.Form):
@@ -99,6 +87,10 @@ def _next_url(request) -> str:
     return get_valid_next_url_from_request(request) or reverse("wagtailadmin_home")
 
 
+def _with_next(url_name: str, next_url: str) -> str:
+    return f"{reverse(url_name)}?{urlencode({'next': next_url})}"
+
+
 def _throttled_message(device) -> str | None:
     allowed, details = device.verify_is_allowed()
     if allowed:
@@ -110,15 +102,6 @@ def _throttled_message(device) -> str | None:
     return f"Too many incorrect codes. Wait {when}, then enter the newest code."
 
 
-def _verified_device(user, code: str):
-    """The device that accepts this code (the app's for 6 digits, a backup code's otherwise), or None."""
-    model = TOTPDevice if _TOTP_CODE.fullmatch(code) else StaticDevice
-    device = model.objects.devices_for_user(user, confirmed=True).first()
-    if device is None:
-        return None, None
-    return device, otp_verify_token(user, device.persistent_id, code)
-
-
 def _signed_in_with(request, device) -> None:
     otp_login(request, device)
     # A new session key for the newly gained privilege.
@@ -126,7 +109,6 @@ def _signed_in_with(request, device) -> None:
 
 
 def backup_codes_replace(user) -> list[str]:
-    """Fresh single-use backup codes for the user; the previous ones stop working."""
     with transaction.atomic():
         device, _ = StaticDevice.objects.get_or_create(user=user, name=BACKUP_NAME, defaults={"confirmed": True})
         device.token_set.all().delete()
@@ -143,10 +125,6 @@ def _qr_code_svg(data: str) -> str:
     return mark_safe(svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1))  # noqa: S308 - qrcode's own SVG
 
 
-def _grouped(secret: str) -> str:
-    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
-
-
 @require_http_methods(["GET", "POST"])
 def setup(request):
     user = request.user
@@ -155,7 +133,7 @@ def setup(request):
         if user.is_verified():
             return redirect("two_factor_backup_codes")
         # Replacing an app needs the current one (or an administrator's reset), not only the password.
-        return redirect(f"{reverse('two_factor_verify')}?{urlencode({'next': next_url})}")
+        return redirect(_with_next("two_factor_verify", next_url))
 
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
     if device is None:
@@ -173,13 +151,14 @@ def setup(request):
             backup_codes_replace(user)
             _signed_in_with(request, device)
             messages.success(request, "Two-factor sign-in is set up. Keep your backup codes somewhere safe.")
-            return redirect(f"{reverse('two_factor_backup_codes')}?{urlencode({'next': next_url})}")
+            return redirect(_with_next("two_factor_backup_codes", next_url))
         else:
             form.add_error(
                 "code", "That code did not match. Check the clock on your phone, then enter the newest code."
             )
 
     secret = b32encode(device.bin_key).decode()
+    grouped_secret = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
     return TemplateResponse(
         request,
         "practice/admin/two_factor/setup.html",
@@ -187,7 +166,7 @@ def setup(request):
             "form": form,
             "next": next_url,
             "qr_code": _qr_code_svg(device.config_url),
-            "secret": _grouped(secret),
+            "secret": grouped_secret,
             "required": settings.ADMIN_TWO_FACTOR_REQUIRED,
             # Set up by choice, it can wait: the way out is back where they came from, not signing out.
             "back_url": None if settings.ADMIN_TWO_FACTOR_REQUIRED else next_url,
@@ -202,11 +181,15 @@ def verify(request):
     if user.is_verified():
         return redirect(next_url)
     if not user_has_device(user):
-        return redirect(f"{reverse('two_factor_setup')}?{urlencode({'next': next_url})}")
+        return redirect(_with_next("two_factor_setup", next_url))
 
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device, verified = _verified_device(user, form.cleaned_data["code"])
+        code = form.cleaned_data["code"]
+        # The app's device for 6 digits, the backup codes' otherwise.
+        model = TOTPDevice if _TOTP_CODE.fullmatch(code) else StaticDevice
+        device = model.objects.devices_for_user(user, confirmed=True).first()
+        verified = otp_verify_token(user, device.persistent_id, code) if device is not None else None
         if verified is not None:
             _signed_in_with(request, verified)
             if isinstance(verified, StaticDevice):
@@ -252,6 +235,6 @@ def account_menu_item(request) -> dict:
     if user_has_device(request.user):
         url, help_text = reverse("two_factor_backup_codes"), "Your authenticator app and backup codes."
     else:
-        url = f"{reverse('two_factor_setup')}?{urlencode({'next': reverse('wagtailadmin_account')})}"
+        url = _with_next("two_factor_setup", reverse("wagtailadmin_account"))
         help_text = "Ask for a code from an authenticator app after your password."
     return {"url": url, "label": "Two-factor sign-in", "help_text": help_text}

@@ -25,12 +25,6 @@ urlpatterns = [
 ]
 
 if settings.MEDIA_SERVE:
-    media_prefix = settings.MEDIA_URL.strip("/")
-    urlpatterns += [
-        re_path(rf"^{media_prefix}/(?P<path>.*)$", views.media),
-    ]
-
-urlpatterns += [
-    # Wagtail's page serving must come last: it matches everything else.
-    path("", include(wagtail_urls)),
-]
+    urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$", views.media))
+# Wagtail's page serving must come last: it matches everything else.
+urlpatterns.append(path("", include(wagtail_urls)))

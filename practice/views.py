@@ -17,11 +17,7 @@ from practice.phone import tel_url
 
 @requires_csrf_token
 def server_error(request, template_name="500.html"):
-    """Render 500.html without the database or request context.
-
-    The error may be the database itself, so the page gets only the fallback
-    phone from settings, never the Practice details setting.
-    """
+    """500.html without the database (the error may be the database): the fallback phone from settings only."""
     phone = settings.PRACTICE_PHONE_FALLBACK
     template = loader.get_template(template_name)
     return HttpResponseServerError(template.render({"phone": phone, "phone_href": tel_url(phone)}))
@@ -40,19 +36,17 @@ def robots_txt(request):
 @never_cache
 @require_GET
 def healthz(request):
-    """Liveness: the process answers. Touches nothing else (no database)."""
+    """Liveness: the process answers; no database."""
     return HttpResponse("ok", content_type="text/plain; charset=utf-8")
 
 
 @never_cache
 @require_GET
 def readyz(request):
-    """Readiness: database, cache and the task backlog (see services.readiness_check)."""
     readiness = services.readiness_check()
     return JsonResponse(dataclasses.asdict(readiness), status=503 if readiness.status == "unavailable" else 200)
 
 
 def media(request, path):
-    """Uploaded files, when Django serves them itself (MEDIA_SERVE): dev, tests, one small server."""
     # MEDIA_ROOT is read per request, not when the URLconf is imported.
     return serve(request, path, document_root=settings.MEDIA_ROOT)

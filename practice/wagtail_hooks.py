@@ -7,10 +7,8 @@ from practice import two_factor
 from practice.page_cache import page_cache_mark_cacheable
 
 
-# Ordered after Wagtail's own view-restriction check: a page behind a password,
-# login or group restriction answers anonymous readers from that check, so this
-# hook never runs for them, and whoever passes a restriction has a session,
-# which the page cache never serves.
+# After Wagtail's view-restriction check: it answers anonymous readers of a restricted page before this hook,
+# and whoever passes a restriction has a session, which the page cache never serves.
 @hooks.register("before_serve_page", order=100)
 def allow_page_cache(page, request, serve_args, serve_kwargs):
     page_cache_mark_cacheable(request)
@@ -25,6 +23,4 @@ def two_factor_urls():
     ]
 
 
-@hooks.register("register_account_menu_item")
-def two_factor_account_menu_item(request):
-    return two_factor.account_menu_item(request)
+hooks.register("register_account_menu_item", two_factor.account_menu_item)

@@ -1,16 +1,10 @@
-"""Build the demo site from the data files beside this module; anything that exists already is left alone.
-
-site.yaml holds the practice's details, the home page, images, the author, the article index and the
-scheduling page; pages/<slug>.yaml the practice's pages; articles/<slug>.txt each article as the
-clinician's old site would paste it, read by the blog's importer, under front matter with its details.
-The one place practice reaches into feature apps: demo content needs their models, and they never import it.
-"""
+"""Build the demo site from the data files beside this module (site.yaml, pages/, articles/); anything that
+exists already is left alone. The one place practice imports feature apps: they never import it."""
 
 import colorsys
 import datetime
 import functools
 import io
-from dataclasses import dataclass
 from pathlib import Path
 
 import frontmatter
@@ -34,15 +28,6 @@ from scheduling.models.page import SchedulingPage
 DATA_DIR = Path(__file__).resolve().parent
 
 
-@dataclass(frozen=True)
-class DemoContentResult:
-    created: list[str]
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.created)
-
-
 @functools.cache
 def demo_data() -> dict:
     """site.yaml, with `pages` (in menu order) and `articles` (newest first) read from their files."""
@@ -59,11 +44,7 @@ def demo_data() -> dict:
     return data
 
 
-def site_has_content() -> bool:
-    return HomePage.objects.exists()
-
-
-def demo_content_load() -> DemoContentResult:
+def demo_content_load() -> list[str]:
     """Build the demo site. Idempotent: it creates only what is missing and lists what it created."""
     data = demo_data()
     created: list[str] = []
@@ -77,10 +58,13 @@ def demo_content_load() -> DemoContentResult:
         author = _person(home=home, spec=data["author"], created=created)
         index = _article_index(home=home, spec=data["article_index"], created=created)
         _articles(index=index, author=author, specs=data["articles"], created=created)
-        _disclosure_page(home=home, clinician=author, spec=data["disclosure_page"], created=created)
+        disclosure = {**data["disclosure_page"], "clinician": author, "last_reviewed": timezone.localdate()}
+        created.extend(
+            _key_page(home=home, page_class=DisclosureStatementPage, field="disclosure_page", fields=disclosure)
+        )
         created.extend(scheduling_page_load(home=home))
         _availability(home=home, data=data, created=created)
-    return DemoContentResult(created=created)
+    return created
 
 
 def gradient_image_bytes(*, colors: list[str], size: tuple[int, int] = (1600, 900)) -> bytes:
@@ -145,10 +129,9 @@ def _home_page(*, spec: dict, site_name: str, images: dict, created: list[str]) 
     site.root_page = home
     site.site_name = site_name
     site.save()
-    if old_root_id and old_root_id != home.pk:
-        old_root = Page.objects.filter(pk=old_root_id).first()
-        if old_root is not None and old_root.specific_class != HomePage:
-            old_root.delete()
+    # The page the site showed before (Wagtail's "Welcome"): no HomePage existed, so it is never one.
+    if old_root_id and (old_root := Page.objects.filter(pk=old_root_id).first()):
+        old_root.delete()
     created.append("home page")
     return home
 
@@ -199,7 +182,7 @@ def _person(*, home: HomePage, spec: dict, created: list[str]) -> Person:
     return person
 
 
-def _key_page(*, home: HomePage, page_class: type[Page], field: str, label: str, fields: dict) -> list[str]:
+def _key_page(*, home: HomePage, page_class: type[Page], field: str, fields: dict) -> list[str]:
     """A one-off page (made if missing), and Practice details' `field` pointing at it if nothing is chosen yet."""
     created = []
     page = page_class.objects.first()
@@ -212,22 +195,8 @@ def _key_page(*, home: HomePage, page_class: type[Page], field: str, label: str,
     if getattr(details, f"{field}_id") is None:
         setattr(details, field, page)
         details.save(update_fields=[field])
-        created.append(f"{label} in practice details")
+        created.append(f"{field.replace('_', ' ')} in practice details")
     return created
-
-
-def _disclosure_page(*, home: HomePage, clinician: Person, spec: dict, created: list[str]) -> None:
-    """The clinician's disclosure statement, linked from Practice details when none is chosen yet."""
-    fields = {**spec, "clinician": clinician, "last_reviewed": timezone.localdate()}
-    created.extend(
-        _key_page(
-            home=home,
-            page_class=DisclosureStatementPage,
-            field="disclosure_page",
-            label="disclosure page",
-            fields=fields,
-        )
-    )
 
 
 def _article_index(*, home: HomePage, spec: dict, created: list[str]) -> ArticleIndexPage:
@@ -249,13 +218,7 @@ def _articles(*, index: ArticleIndexPage, author: Person, specs: list[dict], cre
             continue
         parsed = parse_txt(spec["text"])
         body = list(parsed.body)
-        image = _image(
-            title=spec["image_title"],
-            description=spec["image_description"],
-            colors=spec["colors"],
-            name=f"article-{spec['slug']}.jpg",
-            created=created,
-        )
+        image = _image(**spec["image"], name=f"article-{spec['slug']}.jpg", created=created)
         if spec.get("quote"):
             body.insert(min(3, len(body)), {"type": "quote", "value": {"quote": spec["quote"], "attribution": ""}})
         if spec.get("callout"):
@@ -306,10 +269,4 @@ def _availability(*, home: HomePage, data: dict, created: list[str]) -> None:
 
 def scheduling_page_load(*, home: HomePage) -> list[str]:
     """The scheduling page, and the practice details' booking page when the clinician has not chosen one."""
-    return _key_page(
-        home=home,
-        page_class=SchedulingPage,
-        field="booking_page",
-        label="booking page",
-        fields=demo_data()["scheduling_page"],
-    )
+    return _key_page(home=home, page_class=SchedulingPage, field="booking_page", fields=demo_data()["scheduling_page"])

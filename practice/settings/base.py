@@ -10,24 +10,19 @@ from django.utils.csp import CSP
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
 
-# The one typed reader of the environment; app code reads django.conf.settings.
 env = environ.Env()
 if env.bool("DJANGO_READ_DOT_ENV", default=True) and (BASE_DIR / ".env").is_file():
-    # Real environment variables win over the file.
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = False
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 
-# The public address of the site. It names the Wagtail Site (hostname and port)
-# and the admin's base URL, so absolute links built outside a request (emails
-# sent from jobs, feeds, sitemap, canonical tags) use the real host.
+# The public address: links built outside a request (emails, feeds, sitemap) use it, and the Wagtail Site is set to it.
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")
 WAGTAILADMIN_BASE_URL = SITE_URL
 
-# The one sanctioned copy of the practice phone outside the database: 500.html
-# must render even when the database is down.
+# The one copy of the practice phone outside the database: 500.html must render with the database down.
 PRACTICE_PHONE_FALLBACK = env.str("PRACTICE_PHONE_FALLBACK", default="")
 
 INSTALLED_APPS = [
@@ -69,13 +64,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: stores whole public pages on their way out (after every other middleware's headers).
     "practice.page_cache.PageCacheUpdateMiddleware",
-    # Second: answers anonymous GETs from the page cache before any other middleware does work.
-    # A stored page already carries every header the response phase added (security headers, CSP);
-    # the page cache never serves a request with a session (see practice.page_cache).
+    # Second: answers anonymous GETs before any other middleware works (stored pages carry every header).
     "practice.page_cache.PageCacheFetchMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    # A page rendered for Wagtail's preview panel may be framed by the admin (PREVIEW_CSP).
     "practice.preview.PreviewFramingMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -83,7 +75,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Which second factor (if any) verified this session; then the admin asks for one (practice.two_factor).
     "django_otp.middleware.OTPMiddleware",
     "practice.two_factor.AdminTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -119,8 +110,6 @@ TEMPLATES = [
     },
 ]
 
-# DATABASE_URL selects the database (postgres://… in production and CI);
-# without it, an SQLite file in the project folder.
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
@@ -130,19 +119,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Wagtail's database search backend uses PostgreSQL's full-text search.
     INSTALLED_APPS.append("django.contrib.postgres")
 
-# Background work: one setting serves Django's tasks framework (our tasks) and
-# the django-tasks backport through which Wagtail enqueues its own (search and
-# reference indexing, file deletion, cache purges). Production runs the
-# database-backed worker: `python manage.py db_worker`.
+# Django's tasks and Wagtail's (through the django-tasks backport); production runs `manage.py db_worker`.
 TASKS = {
     "default": {"BACKEND": "django_tasks_db.DatabaseBackend"},
 }
 
-# Caches. `default` holds rate limits, lockout counters and cached sessions;
-# `pages` holds whole public pages and nothing else, so it can be cleared as a
-# whole on every publish. With REDIS_URL (production), both live in Redis, in
-# neighbouring databases (clearing one flushes its database); without it, in
-# database tables (`manage.py createcachetable`).
+# `default`: rate limits, lockouts, sessions; `pages`: only public pages, so every publish clears it whole.
+# In neighbouring Redis databases (clearing one flushes it), or without Redis in database tables.
 REDIS_URL = env.str("REDIS_URL", default="")
 
 
@@ -174,9 +157,7 @@ else:
     }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
-# Whole-page cache for anonymous readers (practice.page_cache). Browsers and a
-# CDN may keep a page this long too; publishing clears the server's copy at once
-# (and a CDN's, through Wagtail's frontend cache, when configured).
+# Whole-page cache for anonymous readers (practice.page_cache); browsers and a CDN may keep a page as long.
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
 CACHE_MIDDLEWARE_ALIAS = "pages"
 CACHE_MIDDLEWARE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
@@ -197,8 +178,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 WHITENOISE_ROOT = PROJECT_DIR / "public"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
-# Serve uploaded media from Django itself (dev and tests; small single-server
-# deployments may too, behind the proxy's cache).
+# Serve uploaded media from Django itself (dev, tests, a small single server).
 MEDIA_SERVE = env.bool("MEDIA_SERVE", default=False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -228,13 +208,8 @@ MAILERS = {"default": mailer_from_url(env.str("EMAIL_URL", default="smtp://local
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Security headers on every response. Public pages load nothing inline and
-# nothing from other hosts, so the policy needs no 'unsafe-inline' and no
-# nonces (whole pages stay cacheable). Their forms post only to this site.
-# Public pages are never framed, not even by this site ('none'). Wagtail's
-# preview panel frames a page rendered for preview: that response alone gets
-# PREVIEW_CSP ('self'), from practice.preview; the admin's policy is set in
-# practice/urls.py.
+# Public pages load nothing inline or from other hosts: no 'unsafe-inline', no nonces, whole pages cacheable.
+# Only previews may be framed (PREVIEW_CSP, practice.preview); the admin's policy is set in practice/urls.py.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "object-src": [CSP.NONE],
@@ -244,8 +219,7 @@ SECURE_CSP = {
 }
 ADMIN_CSP = {
     **SECURE_CSP,
-    # Wagtail 8's date widgets and rich-text editor need inline scripts and
-    # styles, and data:/blob: images.
+    # Wagtail 8's date widgets and rich-text editor need inline scripts and styles, and data:/blob: images.
     "script-src": [CSP.SELF, CSP.UNSAFE_INLINE],
     "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
     "img-src": [CSP.SELF, "data:", "blob:"],
@@ -264,13 +238,11 @@ PERMISSIONS_POLICY = {
     "usb": [],
 }
 
-# Behind N reverse proxies that append to X-Forwarded-For, the client is the
-# Nth entry from the right (practice.client_ip). 0: use REMOTE_ADDR.
+# Reverse proxies appending to X-Forwarded-For (practice.client_ip); 0: use REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
-# Admin sign-in: lock out a username from one address after repeated failures,
-# for 15 minutes. django-axes' defaults (the address alone, forever) would let
-# three typos on a shared office connection lock the whole practice out.
+# A username from one address, for 15 minutes: axes' defaults (the address alone, forever) would let typos on a
+# shared office connection lock the whole practice out.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = timedelta(minutes=15)
@@ -279,20 +251,14 @@ AXES_CLIENT_IP_CALLABLE = "practice.client_ip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "practice/admin/lockout.html"
 # Never record the attempted password or the raw request parameters.
 AXES_SENSITIVE_PARAMETERS = ["password"]
-# Axes would log every failed attempt with its username and address: personal
-# data stays out of the logs (the attempts are in the admin's database table).
+# Usernames and addresses stay out of the logs (the attempts are in axes' database table).
 AXES_VERBOSE = False
 AXES_CLIENT_STR_CALLABLE = "practice.client_ip.axes_log_description"
 
-# Admin second factor: a code from an authenticator app (TOTP, django-otp) after
-# the password, with single-use backup codes (practice.two_factor). Required of
-# every staff account when on (production's default); when off, of those who
-# set one up from their account page.
+# Admin second factor (practice.two_factor) for every staff account; when off, for those who set one up.
 ADMIN_TWO_FACTOR_REQUIRED = env.bool("ADMIN_TWO_FACTOR_REQUIRED", default=False)
 
-# A CDN in front of the site (optional): Wagtail purges it on publish. The
-# practice purges every page, feed and the sitemap (menus and listings change
-# site-wide). Cloudflare by configuration; see docs/deploy.md for CloudFront.
+# A CDN in front of the site, purged whole on every publish; see docs/deploy.md for CloudFront.
 if env.str("CLOUDFLARE_BEARER_TOKEN", default=""):
     WAGTAILFRONTENDCACHE = {
         "cloudflare": {
@@ -329,19 +295,15 @@ LOGGING = {
     },
 }
 
-# Scheduling
-# Appointment requests are deleted this many days after their last change
-# (`manage.py purge_appointment_requests`, run daily); spam sooner.
+# Scheduling: requests are deleted this many days after their last change (`purge_appointment_requests`).
 APPOINTMENT_RETENTION_DAYS = env.int("APPOINTMENT_RETENTION_DAYS", default=365)
 APPOINTMENT_SPAM_RETENTION_DAYS = env.int("APPOINTMENT_SPAM_RETENTION_DAYS", default=30)
-# Per-IP limit on request submissions, counted in the shared cache.
 APPOINTMENT_RATE_LIMIT = env.int("APPOINTMENT_RATE_LIMIT", default=5)
 APPOINTMENT_RATE_WINDOW_SECONDS = env.int("APPOINTMENT_RATE_WINDOW_SECONDS", default=3600)
 # Faster than this from page load to submit is treated as a bot.
 APPOINTMENT_MIN_SUBMIT_SECONDS = env.int("APPOINTMENT_MIN_SUBMIT_SECONDS", default=3)
 
 # Newsletter
-# Subscribe requests allowed per client IP address per window (seconds), counted in the cache.
 NEWSLETTER_SUBSCRIBE_RATE_LIMIT = env.int("NEWSLETTER_SUBSCRIBE_RATE_LIMIT", default=10)
 NEWSLETTER_SUBSCRIBE_RATE_WINDOW = env.int("NEWSLETTER_SUBSCRIBE_RATE_WINDOW", default=3600)
 # The /newsletter/ form treats a submission faster than this (seconds) as a bot's.

@@ -10,10 +10,7 @@ INTERNAL_IPS = ["127.0.0.1"]
 
 MAILERS = {"default": mailer_from_url(env.str("EMAIL_URL", default="consolemail://"))}
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 MEDIA_SERVE = True
 # Static files come from the app folders (finders); nothing is collected here.
 STATIC_ROOT = None

@@ -38,11 +38,9 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 # Staff sessions end after a working day.
 SESSION_COOKIE_AGE = 60 * 60 * 8
-# Every staff account signs in with a code from an authenticator app too.
 ADMIN_TWO_FACTOR_REQUIRED = env.bool("ADMIN_TWO_FACTOR_REQUIRED", default=True)
 
-# Uploaded images and documents on S3-compatible object storage when a bucket is
-# configured (several web hosts must share them); on local disk otherwise.
+# Uploads on S3-compatible object storage when a bucket is configured (several web hosts must share them).
 if env.str("AWS_STORAGE_BUCKET_NAME", default=""):
     STORAGES["default"] = {  # noqa: F405
         "BACKEND": "storages.backends.s3.S3Storage",

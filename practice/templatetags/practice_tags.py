@@ -16,8 +16,7 @@ def main_nav(context):
     site = Site.find_for_request(request) if request is not None else None
     if site is None:
         return {"items": []}
-    current = context.get("page")
-    current_path = getattr(current, "path", None)
+    current_path = getattr(context.get("page"), "path", None)
     root = site.root_page
     pages = [root, *Page.objects.child_of(root).live().filter(outside_private_sections()).in_menu()]
     items = []
@@ -53,11 +52,8 @@ def fit_title(*parts: str, suffix: str = "", limit: int = TITLE_MAX_LENGTH) -> s
 
 @register.simple_tag(takes_context=True)
 def document_title(context, *parts, error=False, prefixes=()):
-    """The <title>: what this page is (most specific first), then the practice's short name; at most 70 characters.
-
-    A page's own SEO title is complete as the editor wrote it; the home page is the practice's full name.
-    `prefixes` takes a list from the view's context, for titles such as "Page 2 · Articles".
-    """
+    """The <title>: what this page is (most specific first; `prefixes` from the view, "Page 2 · Articles"), then
+    the practice's short name. An SEO title is complete as written; the home page is the practice's full name."""
     parts = (*prefixes, *parts)
     request = context.get("request")
     details = PracticeDetails.for_request(request) if request is not None else PracticeDetails()
@@ -82,7 +78,6 @@ def with_site_name(title, name):
 
 @register.simple_tag(takes_context=True)
 def practice_json_ld(context, page, image=None):
-    """The home page's structured data: the practice as a local business (see practice.structured_data)."""
     request = context.get("request")
     details = PracticeDetails.for_request(request) if request is not None else PracticeDetails()
     data = structured_data.practice_business(

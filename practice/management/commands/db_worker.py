@@ -1,14 +1,5 @@
-"""django-tasks-db's `db_worker`, kept running through a database restart or failover.
-
-The worker polls the database; if PostgreSQL is unreachable at that moment
-(restarting, failing over, a dropped connection), django-tasks-db's loop
-raises and the process exits, and nothing queued runs until a supervisor
-starts it again. This command (first in INSTALLED_APPS, so `manage.py
-db_worker` is this one, with every option of the original) waits and starts
-the loop again instead, backing off up to 30 seconds. Tasks are claimed in the
-database, so nothing is run twice; a task whose result could not be recorded
-while the database was away stays as django-tasks-db left it.
-"""
+"""django-tasks-db's `db_worker` (overridden: practice comes first in INSTALLED_APPS), kept running through a
+database restart or failover, where the original's loop raises and the process exits."""
 
 import logging
 import time
@@ -36,6 +27,6 @@ class Command(DatabaseWorkerCommand):
                 logger.warning(
                     "Database unreachable (%s); the task worker starts again in %.0f s.", type(error).__name__, wait
                 )
-                close_old_connections()  # the broken connection goes; the next loop opens a new one
+                close_old_connections()
                 time.sleep(wait)
                 wait = min(wait * 2, LONGEST_WAIT_SECONDS)

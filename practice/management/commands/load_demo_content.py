@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from practice.demo import loader
+from practice.models import HomePage
 
 
 class Command(BaseCommand):
@@ -16,11 +17,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, if_empty=False, **options):
-        if if_empty and loader.site_has_content():
+        if if_empty and HomePage.objects.exists():
             self.stdout.write("The site has content already; demo content not loaded.")
             return
-        result = loader.demo_content_load()
-        if result.changed:
-            self.stdout.write(self.style.SUCCESS("Demo content loaded: " + ", ".join(result.created) + "."))
+        if created := loader.demo_content_load():
+            self.stdout.write(self.style.SUCCESS("Demo content loaded: " + ", ".join(created) + "."))
         else:
             self.stdout.write("Demo content is already in place; nothing changed.")
