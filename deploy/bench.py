@@ -1,12 +1,5 @@
-"""`make bench`: the site under gunicorn with production settings on loopback, measured with wrk.
-
-Throughput and latency of the home page, an article (from the page cache and rendered), the article index,
-and, as baselines in the same run, a static CSS file served by WhiteNoise and the minimal /healthz view.
-Also SQL queries per page (and whether they grow with content), compressed bytes per page, and a newsletter
-mailing to many subscribers (deploy/bench_mailing.py, rolled back). Writes the
-figures into docs/benchmarks.md between markers, keeping the rest of the file. Not a timed test: the
-figures depend on the machine, so the report names it.
-"""
+"""`make bench`: the site under gunicorn with production settings on loopback, measured with wrk and in-process;
+writes the figures into docs/benchmarks.md between markers (the report names the machine: the figures depend on it)."""
 
 import gzip
 import os
@@ -19,6 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import brotli
 from bs4 import BeautifulSoup, SoupStrainer
 
 from deploy import bench_mailing, bench_slots, localsite
@@ -109,42 +103,20 @@ GROW_CODE = """
 import json
 from blog.models import ArticlePage
 source = ArticlePage.objects.live().order_by("first_published_at").first()
-created = 0
 for number in range({count}):
     slug = f"bench-article-{{number}}"
     if ArticlePage.objects.filter(slug=slug).exists():
         continue
     copy = source.copy(update_attrs={{"slug": slug, "title": f"{{source.title}} ({{number}})"}}, keep_live=False)
     copy.save_revision().publish()
-    created += 1
 print(json.dumps(ArticlePage.objects.live().count()))
 """
 
 
-MAILING_CODE = """
-import json
-from deploy.bench_mailing import mailing_measure
-print(json.dumps(mailing_measure(subscribers={subscribers})))
-"""
-
-
-SLOTS_CODE = """
-import json
-from deploy.bench_slots import slots_measure
-print(json.dumps(slots_measure(weeks={weeks}, holds={holds})))
-"""
-
-
-def slots_figures(env: dict) -> dict:
-    """The open-times computation with weeks of hours and many held times on the bench database, rolled back."""
-    step(f"open times: {bench_slots.WEEKS} weeks of hours, {bench_slots.HOLDS} held times (rolled back)")
-    return localsite.shell(env, SLOTS_CODE.format(weeks=bench_slots.WEEKS, holds=bench_slots.HOLDS), timeout=900)
-
-
-def mailing_figures(env: dict) -> dict:
-    """A new-article mailing to MAILING_SUBSCRIBERS subscribers on the bench database, rolled back."""
-    step(f"newsletter mailing to {MAILING_SUBSCRIBERS:,} subscribers (locmem backend, rolled back)")
-    return localsite.shell(env, MAILING_CODE.format(subscribers=MAILING_SUBSCRIBERS), timeout=900)
+def measure(env: dict, module: str, function: str, **kwargs) -> dict:
+    """`function(**kwargs)` from `module`, in a `manage.py shell` on the bench database: the figures it returns."""
+    code = f"import json\nfrom {module} import {function}\nprint(json.dumps({function}(**{kwargs!r})))"
+    return localsite.shell(env, code, timeout=900)
 
 
 def cold_process_first_requests(processes, *, env: dict, path: str, starts: int = 3) -> list[float]:
@@ -177,31 +149,22 @@ def page_assets(html: str) -> tuple[list[str], list[str]]:
     return styles, scripts
 
 
-def _brotli(data: bytes) -> int | None:
-    try:
-        import brotli
-    except ImportError:
-        return None
-    return len(brotli.compress(data, quality=11))
-
-
 @dataclass
 class PageBytes:
     name: str
-    html: tuple[int, int, int | None]
-    css: tuple[int, int, int | None]
-    js: tuple[int, int, int | None]
+    html: tuple[int, int, int]
+    css: tuple[int, int, int]
+    js: tuple[int, int, int]
 
-    def total(self, index: int) -> int | None:
-        parts = [self.html[index], self.css[index], self.js[index]]
-        return None if None in parts else sum(parts)
+    def total(self, index: int) -> int:
+        return self.html[index] + self.css[index] + self.js[index]
 
 
-def _sizes(bodies: list[bytes]) -> tuple[int, int, int | None]:
+def _sizes(bodies: list[bytes]) -> tuple[int, int, int]:
+    """Raw, gzip and brotli bytes."""
     raw = sum(len(body) for body in bodies)
     gzipped = sum(len(gzip.compress(body, compresslevel=6)) for body in bodies)
-    brotlied = [_brotli(body) for body in bodies]
-    return raw, gzipped, None if None in brotlied else sum(brotlied)
+    return raw, gzipped, sum(len(brotli.compress(body, quality=11)) for body in bodies)
 
 
 def page_bytes(client: localsite.ProxyClient, name: str, path: str) -> PageBytes:
@@ -212,8 +175,8 @@ def page_bytes(client: localsite.ProxyClient, name: str, path: str) -> PageBytes
     return PageBytes(name=name, html=_sizes([html]), css=_sizes(css), js=_sizes(js))
 
 
-def _kb(value: int | None) -> str:
-    return "n/a" if value is None else f"{value / 1024:.1f} KB"
+def _kb(value: int) -> str:
+    return f"{value / 1024:.1f} KB"
 
 
 def _machine() -> str:
@@ -315,7 +278,7 @@ def render_report(
         f"{_kb(size.total(2))} |"
         for size in sizes
     ]
-    article_total = article_size.total(2) or article_size.total(1)
+    article_total = article_size.total(2)
     lines += [
         "",
         f"- **An article's HTML + CSS + JS: {_kb(article_total)} compressed** (target ≤ 50 KB) "
@@ -371,8 +334,10 @@ def bench() -> None:
     before = urls["articles"]
     after = localsite.shell(env, GROW_CODE.format(count=EXTRA_ARTICLES))
     grown = query_counts(env, pages)
-    mailing = mailing_figures(env)
-    slots = slots_figures(env)
+    step(f"newsletter mailing to {MAILING_SUBSCRIBERS:,} subscribers (locmem backend, rolled back)")
+    mailing = measure(env, "deploy.bench_mailing", "mailing_measure", subscribers=MAILING_SUBSCRIBERS)
+    step(f"open times: {bench_slots.WEEKS} weeks of hours, {bench_slots.HOLDS} held times (rolled back)")
+    slots = measure(env, "deploy.bench_slots", "slots_measure", weeks=bench_slots.WEEKS, holds=bench_slots.HOLDS)
     localsite.redis_ensure(db=REDIS_DB)  # publishing cleared the page cache already; start from empty anyway
 
     cached_port, uncached_port = localsite.free_port(), localsite.free_port()
@@ -425,19 +390,8 @@ def bench() -> None:
     report_write(section)
     print("\n" + section)  # noqa: T201
     shutil.rmtree(scratch, ignore_errors=True)
-
-
-def main() -> int:
-    try:
-        bench()
-    except SiteError as error:
-        print(f"\nBENCHMARK FAILED: {error}", file=sys.stderr)  # noqa: T201
-        return 1
-    except KeyboardInterrupt:
-        return 130
     print(f"Wrote {REPORT.relative_to(localsite.PROJECT_DIR)}")  # noqa: T201
-    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(localsite.main_run(bench, "Benchmark"))

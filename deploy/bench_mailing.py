@@ -1,9 +1,5 @@
 """The newsletter part of `make bench`: a new-article mailing to many subscribers, measured and rolled back.
-
-bench.py runs `mailing_measure` under production settings (PostgreSQL); on its own,
-`DJANGO_SETTINGS_MODULE=practice.settings.test python -m deploy.bench_mailing [--subscribers N] [--chunk-size N]`
-measures on any database. Sent through Django's locmem backend, in one transaction that is rolled back.
-"""
+On its own (any database): DJANGO_SETTINGS_MODULE=practice.settings.test python -m deploy.bench_mailing --help"""
 
 import argparse
 import os
@@ -15,29 +11,18 @@ LOCMEM = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"
 SUBSCRIBERS = 10_000
 
 
-class _Rollback(Exception):
-    pass
-
-
 def mailing_measure(*, subscribers: int = SUBSCRIBERS, chunk_size: int | None = None) -> dict:
-    """Create `subscribers` active subscribers and a mailing to them, send it as the task does; the figures.
-
-    Needs Django set up (a `manage.py shell`, or pytest). Nothing it writes is kept.
-    """
-    # Imported here: the module is imported by bench.py before (and outside) any Django set-up.
+    """Create `subscribers` active subscribers and a mailing to them, send it as the task does (through Django's
+    locmem backend); the figures. Needs Django set up. Nothing it writes is kept."""
+    # Imported here: bench.py imports this module outside any Django set-up.
     from django.db import transaction
     from django.test.utils import override_settings
 
     from practice.outbox import CHUNK_SIZE
 
-    chunk_size = chunk_size or CHUNK_SIZE
-    figures: dict = {}
-    try:
-        with override_settings(MAILERS=LOCMEM), transaction.atomic():
-            figures = _measure(subscribers, chunk_size)
-            raise _Rollback
-    except _Rollback:
-        pass
+    with override_settings(MAILERS=LOCMEM), transaction.atomic():
+        figures = _measure(subscribers, chunk_size or CHUNK_SIZE)
+        transaction.set_rollback(True)
     return figures
 
 

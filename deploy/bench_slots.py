@@ -1,9 +1,5 @@
 """The open-times part of `make bench`: the slot computation with weeks of hours and hundreds of held times.
-
-bench.py runs `slots_measure` under production settings (PostgreSQL); on its own,
-`DJANGO_SETTINGS_MODULE=practice.settings.test python -m deploy.bench_slots [--weeks N] [--holds N]`
-measures on any database. Everything it writes is in one transaction that is rolled back.
-"""
+On its own (any database): DJANGO_SETTINGS_MODULE=practice.settings.test python -m deploy.bench_slots --help"""
 
 import argparse
 import os
@@ -16,26 +12,16 @@ HOLDS = 500
 REPEATS = 20
 
 
-class _Rollback(Exception):
-    pass
-
-
 def slots_measure(*, weeks: int = WEEKS, holds: int = HOLDS, repeats: int = REPEATS) -> dict:
     """Publish hours 7:00–21:00 every day in both formats for `weeks` weeks, hold `holds` of the times, then time
     the computation alone, the three-query read around it, and a whole render of the scheduling page.
-
-    Needs Django set up (a `manage.py shell`, or pytest). Nothing it writes is kept.
-    """
-    # Imported here: the module is imported by bench.py before (and outside) any Django set-up.
+    Needs Django set up. Nothing it writes is kept."""
+    # Imported here: bench.py imports this module outside any Django set-up.
     from django.db import transaction
 
-    figures: dict = {}
-    try:
-        with transaction.atomic():
-            figures = _measure(weeks, holds, repeats)
-            raise _Rollback
-    except _Rollback:
-        pass
+    with transaction.atomic():
+        figures = _measure(weeks, holds, repeats)
+        transaction.set_rollback(True)
     return figures
 
 
