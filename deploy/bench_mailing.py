@@ -1,10 +1,7 @@
 """The newsletter part of `make bench`: a new-article mailing to many subscribers, measured and rolled back.
 On its own (any database): DJANGO_SETTINGS_MODULE=practice.settings.test python -m deploy.bench_mailing --help"""
 
-import argparse
-import os
 import resource
-import sys
 import time
 
 LOCMEM = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
@@ -96,19 +93,8 @@ def figures_lines(figures: dict) -> list[str]:
     ]
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--subscribers", type=int, default=SUBSCRIBERS)
-    parser.add_argument("--chunk-size", type=int, default=None, help="default: the outbox's (practice.outbox)")
-    arguments = parser.parse_args(argv)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "practice.settings.dev")
-    import django
-
-    django.setup()
-    figures = mailing_measure(subscribers=arguments.subscribers, chunk_size=arguments.chunk_size)
-    print("\n".join(figures_lines(figures)))  # noqa: T201 - a command-line tool's report
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    from deploy.localsite import measure_main
+
+    # No --chunk-size: the outbox's (practice.outbox).
+    measure_main(mailing_measure, figures_lines, __doc__, subscribers=SUBSCRIBERS, chunk_size=None)

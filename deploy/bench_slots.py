@@ -1,10 +1,7 @@
 """The open-times part of `make bench`: the slot computation with weeks of hours and hundreds of held times.
 On its own (any database): DJANGO_SETTINGS_MODULE=practice.settings.test python -m deploy.bench_slots --help"""
 
-import argparse
-import os
 import statistics
-import sys
 import time
 
 WEEKS = 8
@@ -151,19 +148,7 @@ def figures_lines(figures: dict) -> list[str]:
     ]
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--weeks", type=int, default=WEEKS)
-    parser.add_argument("--holds", type=int, default=HOLDS)
-    arguments = parser.parse_args(argv)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "practice.settings.dev")
-    import django
-
-    django.setup()
-    figures = slots_measure(weeks=arguments.weeks, holds=arguments.holds)
-    print("\n".join(figures_lines(figures)))  # noqa: T201 - a command-line tool's report
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    from deploy.localsite import measure_main
+
+    measure_main(slots_measure, figures_lines, __doc__, weeks=WEEKS, holds=HOLDS)

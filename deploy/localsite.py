@@ -1,6 +1,7 @@
 """The one harness that runs the site under production settings on loopback, behind a simulated TLS proxy:
 used by the smoke, bench, Lighthouse and reliability runs."""
 
+import argparse
 import asyncio
 import http.client
 import json
@@ -53,6 +54,20 @@ class SiteError(Exception):
 
 def step(message: str) -> None:
     print(f"--> {message}", flush=True)  # noqa: T201 - a command-line tool's progress
+
+
+def measure_main(measure, figures_lines, doc: str, **options: int | None) -> None:
+    """A part of the bench run on its own: an integer `--option` for each keyword (its default), Django set up
+    (dev settings unless DJANGO_SETTINGS_MODULE says otherwise), and the figures `measure` returns, printed."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    for name, default in options.items():
+        parser.add_argument(f"--{name.replace('_', '-')}", type=int, default=default)
+    arguments = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "practice.settings.dev")
+    import django
+
+    django.setup()
+    print("\n".join(figures_lines(measure(**vars(arguments)))))  # noqa: T201 - a command-line tool's report
 
 
 def main_run(task, name: str) -> int:
