@@ -4,6 +4,9 @@ On its own (any database): DJANGO_SETTINGS_MODULE=practice.settings.test python 
 import resource
 import time
 
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext, override_settings
+
 LOCMEM = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 SUBSCRIBERS = 10_000
 
@@ -11,10 +14,6 @@ SUBSCRIBERS = 10_000
 def mailing_measure(*, subscribers: int = SUBSCRIBERS, chunk_size: int | None = None) -> dict:
     """Create `subscribers` active subscribers and a mailing to them, send it as the task does (through Django's
     locmem backend); the figures. Needs Django set up. Nothing it writes is kept."""
-    # Imported here: bench.py imports this module outside any Django set-up.
-    from django.db import transaction
-    from django.test.utils import override_settings
-
     from practice.outbox import CHUNK_SIZE
 
     with override_settings(MAILERS=LOCMEM), transaction.atomic():
@@ -24,10 +23,9 @@ def mailing_measure(*, subscribers: int = SUBSCRIBERS, chunk_size: int | None = 
 
 
 def _measure(count: int, chunk_size: int) -> dict:
+    # Imported here: bench.py imports this module outside any Django set-up.
     from django.core import mail
-    from django.db import connection
     from django.db.models import Q
-    from django.test.utils import CaptureQueriesContext
     from wagtail.models import Page
 
     from newsletter import services

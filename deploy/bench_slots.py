@@ -4,6 +4,8 @@ On its own (any database): DJANGO_SETTINGS_MODULE=practice.settings.test python 
 import statistics
 import time
 
+from django.db import connection, transaction
+
 WEEKS = 8
 HOLDS = 500
 REPEATS = 20
@@ -13,9 +15,6 @@ def slots_measure(*, weeks: int = WEEKS, holds: int = HOLDS, repeats: int = REPE
     """Publish hours 7:00–21:00 every day in both formats for `weeks` weeks, hold `holds` of the times, then time
     the computation alone, the three-query read around it, and a whole render of the scheduling page.
     Needs Django set up. Nothing it writes is kept."""
-    # Imported here: bench.py imports this module outside any Django set-up.
-    from django.db import transaction
-
     with transaction.atomic():
         figures = _measure(weeks, holds, repeats)
         transaction.set_rollback(True)
@@ -34,8 +33,6 @@ def _median_ms(function, repeats: int) -> float:
 def _queries(function) -> int:
     """How many SQL queries `function` runs, counted as they run (a request empties the connection's query log,
     which a capture around it can't survive, and the log keeps only the last 9,000)."""
-    from django.db import connection
-
     sql = []
     with connection.execute_wrapper(lambda execute, *args: sql.append(args[0]) or execute(*args)):
         function()
@@ -43,10 +40,10 @@ def _queries(function) -> int:
 
 
 def _measure(weeks: int, holds: int, repeats: int) -> dict:
+    # Imported here: bench.py imports this module outside any Django set-up.
     from datetime import time as clock
     from datetime import timedelta
 
-    from django.db import connection
     from django.test import Client
     from django.utils import timezone
 

@@ -117,9 +117,6 @@ def wait_until(condition, *, timeout: float, what: str, log: Path | None = None)
     raise SiteError(f"{what} not ready within {timeout:.0f} s\n{log_tail(log) if log else ''}")
 
 
-# The machine's PostgreSQL and Redis (smoke, bench, Lighthouse): a database of each, emptied first.
-
-
 def postgres_recreate(name: str) -> str:
     """Drop and create the database; its DATABASE_URL."""
     for tool in ("pg_isready", "dropdb", "createdb"):
@@ -288,9 +285,6 @@ class RedisServer:
         self.process = None
 
 
-# Mail
-
-
 class SMTPSink:
     """A loopback mail server (aiosmtpd) for the site's SMTP backend. It keeps its port when stopped and started
     again; `delay` slows every message down, as a busy relay would, so a test can act in the middle of a mailing."""
@@ -414,11 +408,11 @@ def manage(env: dict, *args: str, timeout: float = 300) -> str:
 
 def shell(env: dict, code: str, *, timeout: float = 300) -> object:
     """Run Python in `manage.py shell` under the site's settings; the JSON it prints on its last line."""
-    output = manage(env, "shell", "--no-imports", "-v", "0", "-c", code, timeout=timeout)
-    lines = [line for line in output.splitlines() if line.strip()]
-    if not lines:
-        raise SiteError(f"manage.py shell printed nothing for:\n{code}")
-    return json.loads(lines[-1])
+    output = manage(env, "shell", "--no-imports", "-v", "0", "-c", code, timeout=timeout).strip()
+    try:
+        return json.loads(output.splitlines()[-1])
+    except (IndexError, json.JSONDecodeError) as error:
+        raise SiteError(f"manage.py shell printed no JSON on its last line for:\n{code}\n{output[-600:]}") from error
 
 
 def release(env: dict) -> None:
@@ -453,11 +447,8 @@ print(json.dumps({
 
 
 def site_urls(env: dict) -> dict:
-    """Paths of the pages the checks visit, from the demo content."""
-    try:
-        return shell(env, SITE_URLS_CODE)
-    except (SiteError, json.JSONDecodeError) as error:
-        raise SiteError(f"finding the demo pages (home, article, article index, schedule) failed: {error}") from error
+    """Paths of the pages the checks visit (home, article, article index, schedule), from the demo content."""
+    return shell(env, SITE_URLS_CODE)
 
 
 @dataclass
@@ -645,9 +636,6 @@ def scratch_dir(prefix: str, *, for_postgres: bool = False) -> Path:
         path.chmod(0o755)
         pg_owned_dir(path)
     return path
-
-
-# Forms, filled the way a person would fill them
 
 
 @dataclass
