@@ -137,8 +137,7 @@ def cold_process_first_requests(processes, *, env: dict, path: str, starts: int 
 
 def query_counts(env: dict, paths: dict) -> dict:
     """Queries per page, rendered (page cache off), measured in-process with Django's test client."""
-    uncached = {**env, "PAGE_CACHE_ENABLED": "false"}
-    return localsite.shell(uncached, QUERIES_CODE.format(paths=paths))
+    return localsite.shell({**env, "PAGE_CACHE_ENABLED": "false"}, QUERIES_CODE.format(paths=paths))
 
 
 def page_assets(html: str) -> tuple[list[str], list[str]]:
@@ -322,9 +321,7 @@ def report_write(section: str) -> None:
 def bench() -> None:
     if not shutil.which("wrk"):
         raise SiteError("wrk is not installed: apt-get install wrk (make bench does this)")
-    env, scratch, _mail = localsite.site_prepare(
-        database=DATABASE, redis_db=REDIS_DB, scratch_prefix="practice-bench-"
-    )
+    env, scratch, _mail = localsite.site_prepare(database=DATABASE, redis_db=REDIS_DB)
     localsite.release(env)
     urls = localsite.site_urls(env)
     pages = {"home": urls["home"], "article": urls["article"], "article index": urls["article_index"]}
@@ -369,13 +366,8 @@ def bench() -> None:
         ]
         sizes = [page_bytes(client, name, path) for name, path in {**pages, "schedule": urls["schedule"]}.items()]
         first_requests = cold_process_first_requests(processes, env=env, path=urls["article"])
-    workers = int(
-        localsite.run(
-            [sys.executable, "-c", "import runpy; print(runpy.run_path('gunicorn.conf.py')['workers'])"],
-            env=env,
-            what="reading the worker count",
-        )
-    )
+    workers_code = "import runpy; print(runpy.run_path('gunicorn.conf.py')['workers'])"
+    workers = int(localsite.run([sys.executable, "-c", workers_code], env=env, what="reading the worker count"))
     section = render_report(
         loads=loads,
         queries=queries,

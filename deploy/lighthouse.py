@@ -15,6 +15,7 @@ REDIS_DB = 10
 # Lighthouse 13 declares Node >= 22.19; it runs on Debian 12's Node 20 (npx prints an engine warning).
 LIGHTHOUSE = "lighthouse@13.5.0"
 CATEGORIES = "performance,accessibility,best-practices,seo"
+METRICS = ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift")
 
 CADDYFILE = """{{
 	admin off
@@ -39,15 +40,7 @@ def summary(report: dict) -> dict:
             audit = report["audits"][reference["id"]]
             if reference["weight"] and audit["score"] is not None and audit["score"] < 1:
                 lost.setdefault(name, []).append(f"{audit['id']} ({audit.get('displayValue') or audit['score']})")
-    metrics = {
-        key: report["audits"][key].get("displayValue")
-        for key in (
-            "first-contentful-paint",
-            "largest-contentful-paint",
-            "total-blocking-time",
-            "cumulative-layout-shift",
-        )
-    }
+    metrics = {key: report["audits"][key].get("displayValue") for key in METRICS}
     return {"scores": scores, "lost": lost, "metrics": metrics, "version": report["lighthouseVersion"]}
 
 
@@ -55,9 +48,7 @@ def lighthouse() -> None:
     for tool in ("caddy", "chromium", "npx"):
         if not shutil.which(tool):
             raise SiteError(f"{tool} is not installed")
-    env, scratch, _mail = localsite.site_prepare(
-        database=DATABASE, redis_db=REDIS_DB, scratch_prefix="practice-lighthouse-"
-    )
+    env, scratch, _mail = localsite.site_prepare(database=DATABASE, redis_db=REDIS_DB)
     localsite.release(env)
     urls = localsite.site_urls(env)
     upstream, port = localsite.free_port(), localsite.free_port()

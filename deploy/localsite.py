@@ -274,10 +274,7 @@ class RedisServer:
             self.process = subprocess.Popen(  # noqa: S603
                 command, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
             )
-        wait_until(self.ping, timeout=10, what="redis-server", log=self.log)
-
-    def ping(self) -> bool:
-        return redis_ping(self.port, timeout=0.5)
+        wait_until(lambda: redis_ping(self.port, timeout=0.5), timeout=10, what="redis-server", log=self.log)
 
     def stop(self) -> None:
         if self.process:
@@ -388,13 +385,13 @@ def production_env(
     return env
 
 
-def site_prepare(*, database: str, redis_db: int, scratch_prefix: str) -> tuple[dict, Path, "SMTPSink"]:
+def site_prepare(*, database: str, redis_db: int) -> tuple[dict, Path, "SMTPSink"]:
     """For smoke, bench and Lighthouse: the machine's PostgreSQL and Redis (a database of each, emptied), a scratch
     folder, a running SMTP sink, and the environment of every process, pointing at them."""
     step(f"PostgreSQL database {database}, Redis database {redis_db}")
     database_url = postgres_recreate(database)
     redis_url = redis_ensure(db=redis_db)
-    scratch = scratch_dir(scratch_prefix)
+    scratch = scratch_dir(f"{database}-")
     mail = SMTPSink().start()
     env = production_env(
         database_url=database_url, redis_url=redis_url, email_url=mail.url, media_root=scratch / "media"

@@ -200,7 +200,7 @@ def check_logs(client: ProxyClient, processes: localsite.Processes) -> None:
 
 def smoke() -> None:
     started = time.monotonic()
-    env, scratch, mail = localsite.site_prepare(database=DATABASE, redis_db=REDIS_DB, scratch_prefix="practice-smoke-")
+    env, scratch, mail = localsite.site_prepare(database=DATABASE, redis_db=REDIS_DB)
     step("manage.py check --deploy")
     localsite.manage(env, "check", "--deploy", "--fail-level", "WARNING")
     localsite.release(env)
