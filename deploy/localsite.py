@@ -327,15 +327,11 @@ class SMTPSink:
             return Counter(address for recipients, _message in self.received for address in recipients)
 
     def wait_for(self, recipient: str, *, timeout: float = 30) -> EmailMessage:
-        def first_message() -> EmailMessage | None:
+        def first() -> EmailMessage | None:
             with self._lock:
-                return next(
-                    (message for recipients, message in self.received if recipient.lower() in recipients), None
-                )
+                return next((message for to, message in self.received if recipient.lower() in to), None)
 
-        return wait_until(
-            first_message, timeout=timeout, what=f"an email to {recipient} (is the task worker running?)"
-        )
+        return wait_until(first, timeout=timeout, what=f"an email to {recipient} (sent by the task worker)")
 
     def wait_for_count(self, count: int, *, timeout: float) -> None:
         deadline = time.monotonic() + timeout
