@@ -148,30 +148,18 @@ def page_assets(html: str) -> tuple[list[str], list[str]]:
     return styles, scripts
 
 
-@dataclass
-class PageBytes:
-    name: str
-    html: tuple[int, int, int]
-    css: tuple[int, int, int]
-    js: tuple[int, int, int]
-
-    def total(self, index: int) -> int:
-        return self.html[index] + self.css[index] + self.js[index]
-
-
-def _sizes(bodies: list[bytes]) -> tuple[int, int, int]:
-    """Raw, gzip and brotli bytes."""
-    raw = sum(len(body) for body in bodies)
-    gzipped = sum(len(gzip.compress(body, compresslevel=6)) for body in bodies)
-    return raw, gzipped, sum(len(brotli.compress(body, quality=11)) for body in bodies)
-
-
-def page_bytes(client: localsite.ProxyClient, name: str, path: str) -> PageBytes:
+def page_bytes(client: localsite.ProxyClient, path: str) -> dict:
+    """A page's HTML, CSS and JS bytes, raw each, and gzipped and brotli-compressed in all."""
     html = client.get(path).body
     styles, scripts = page_assets(html.decode())
     css = [client.get(href).body for href in styles if href.startswith("/")]
     js = [client.get(src).body for src in scripts if src.startswith("/")]
-    return PageBytes(name=name, html=_sizes([html]), css=_sizes(css), js=_sizes(js))
+    bodies = [html, *css, *js]
+    return {
+        "raw": [len(html), sum(map(len, css)), sum(map(len, js))],
+        "gzip": sum(len(gzip.compress(body, compresslevel=6)) for body in bodies),
+        "brotli": sum(len(brotli.compress(body, quality=11)) for body in bodies),
+    }
 
 
 def _kb(value: int) -> str:
@@ -195,7 +183,7 @@ def render_report(
     queries: dict,
     grown: dict,
     articles: tuple[int, int],
-    sizes,
+    sizes: dict,
     workers: int,
     mailing: dict,
     slots: dict,
@@ -207,7 +195,6 @@ def render_report(
     )
     healthz = by_name["/healthz (minimal view)"].requests_per_second
     rendered = {page: by_name[f"{page} (rendered)"].requests_per_second / healthz for page in ("article", "home")}
-    article_size = next(size for size in sizes if size.name == "article")
     lines = [
         START_MARKER,
         "## The site under load (`make bench`)",
@@ -273,11 +260,10 @@ def render_report(
         "|------|-----:|-----:|-----:|-----:|-----:|",
     ]
     lines += [
-        f"| {size.name} | {_kb(size.html[0])} | {_kb(size.css[0])} | {_kb(size.js[0])} | {_kb(size.total(1))} | "
-        f"{_kb(size.total(2))} |"
-        for size in sizes
+        f"| {name} | {' | '.join(map(_kb, size['raw']))} | {_kb(size['gzip'])} | {_kb(size['brotli'])} |"
+        for name, size in sizes.items()
     ]
-    article_total = article_size.total(2)
+    article_total = sizes["article"]["brotli"]
     lines += [
         "",
         f"- **An article's HTML + CSS + JS: {_kb(article_total)} compressed** (target ≤ 50 KB) "
@@ -364,7 +350,7 @@ def bench() -> None:
             wrk("static CSS (WhiteNoise)", port=cached_port, path=static_css),
             wrk("/healthz (minimal view)", port=cached_port, path="/healthz"),
         ]
-        sizes = [page_bytes(client, name, path) for name, path in {**pages, "schedule": urls["schedule"]}.items()]
+        sizes = {name: page_bytes(client, path) for name, path in {**pages, "schedule": urls["schedule"]}.items()}
         first_requests = cold_process_first_requests(processes, env=env, path=urls["article"])
     workers_code = "import runpy; print(runpy.run_path('gunicorn.conf.py')['workers'])"
     workers = int(localsite.run([sys.executable, "-c", workers_code], env=env, what="reading the worker count"))
