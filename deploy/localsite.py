@@ -283,8 +283,8 @@ class RedisServer:
 
 
 class SMTPSink:
-    """A loopback mail server (aiosmtpd) for the site's SMTP backend. It keeps its port when stopped and started
-    again; `delay` slows every message down, as a busy relay would, so a test can act in the middle of a mailing."""
+    """A loopback mail server (aiosmtpd), so `check --deploy` sees a real SMTP backend. It keeps its port when stopped
+    and started again; `delay` slows every message, as a busy relay would, so a test can act mid-mailing."""
 
     def __init__(self, *, delay: float = 0.0):
         self.port = free_port()
