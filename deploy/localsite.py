@@ -688,13 +688,6 @@ def form_fill(form: Form, values: dict[str, str]) -> list[tuple[str, str]]:
     return data
 
 
-def form_with_action(forms: list[Form], action_suffix: str, *, page: str) -> Form:
-    for form in forms:
-        if urlsplit(form.action).path.endswith(action_suffix):
-            return form
-    raise SiteError(f"{page}: no form posting to …{action_suffix}")
-
-
 def form_with_field(forms: list[Form], name: str, *, page: str) -> Form:
     """The POST form that has a field of this name (the appointment request form: `consent`)."""
     for form in forms:

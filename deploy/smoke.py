@@ -9,7 +9,7 @@ import time
 from urllib.parse import urlsplit
 
 from deploy import localsite
-from deploy.localsite import ProxyClient, Response, SiteError, form_fill, form_with_action, forms_in, step
+from deploy.localsite import ProxyClient, Response, SiteError, form_fill, forms_in, step
 
 DATABASE = "practice_smoke"
 # And 4, for the page cache.
@@ -117,7 +117,9 @@ def check_schedule(client: ProxyClient, env: dict, path: str, mail: localsite.SM
 
 def check_footer_subscribe(env: dict, port: int, home: Response, mail: localsite.SMTPSink) -> None:
     step("footer subscribe form: POST /newsletter/subscribe/")
-    form = form_with_action(forms_in(home.text), "/newsletter/subscribe/", page="home")
+    forms = [form for form in forms_in(home.text) if urlsplit(form.action).path.endswith("/newsletter/subscribe/")]
+    expect(bool(forms), "home: no form posting to …/newsletter/subscribe/")
+    form = forms[0]
     email = f"smoke-reader-{int(time.time())}@example.org"
     # A reader straight off a cached page: no cookies at all.
     client = ProxyClient(port=port)
