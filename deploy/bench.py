@@ -1,12 +1,5 @@
-"""`make bench`: the site under gunicorn with production settings on loopback, measured with wrk.
-
-Throughput and latency of the home page, an article (from the page cache and rendered), the article index,
-and, as baselines in the same run, a static CSS file served by WhiteNoise and the minimal /healthz view.
-Also SQL queries per page (and whether they grow with content), compressed bytes per page, and a newsletter
-mailing to many subscribers (deploy/bench_mailing.py, rolled back). Writes the
-figures into docs/benchmarks.md between markers, keeping the rest of the file. Not a timed test: the
-figures depend on the machine, so the report names it.
-"""
+"""`make bench`: the site under gunicorn with production settings on loopback, measured with wrk and in-process;
+writes the figures into docs/benchmarks.md between markers (the report names the machine: the figures depend on it)."""
 
 import gzip
 import os
@@ -19,6 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import brotli
 from bs4 import BeautifulSoup, SoupStrainer
 
 from deploy import bench_mailing, bench_slots, localsite
@@ -109,42 +103,20 @@ GROW_CODE = """
 import json
 from blog.models import ArticlePage
 source = ArticlePage.objects.live().order_by("first_published_at").first()
-created = 0
 for number in range({count}):
     slug = f"bench-article-{{number}}"
     if ArticlePage.objects.filter(slug=slug).exists():
         continue
     copy = source.copy(update_attrs={{"slug": slug, "title": f"{{source.title}} ({{number}})"}}, keep_live=False)
     copy.save_revision().publish()
-    created += 1
 print(json.dumps(ArticlePage.objects.live().count()))
 """
 
 
-MAILING_CODE = """
-import json
-from deploy.bench_mailing import mailing_measure
-print(json.dumps(mailing_measure(subscribers={subscribers})))
-"""
-
-
-SLOTS_CODE = """
-import json
-from deploy.bench_slots import slots_measure
-print(json.dumps(slots_measure(weeks={weeks}, holds={holds})))
-"""
-
-
-def slots_figures(env: dict) -> dict:
-    """The open-times computation with weeks of hours and many held times on the bench database, rolled back."""
-    step(f"open times: {bench_slots.WEEKS} weeks of hours, {bench_slots.HOLDS} held times (rolled back)")
-    return localsite.shell(env, SLOTS_CODE.format(weeks=bench_slots.WEEKS, holds=bench_slots.HOLDS), timeout=900)
-
-
-def mailing_figures(env: dict) -> dict:
-    """A new-article mailing to MAILING_SUBSCRIBERS subscribers on the bench database, rolled back."""
-    step(f"newsletter mailing to {MAILING_SUBSCRIBERS:,} subscribers (locmem backend, rolled back)")
-    return localsite.shell(env, MAILING_CODE.format(subscribers=MAILING_SUBSCRIBERS), timeout=900)
+def measure(env: dict, module: str, function: str, **kwargs) -> dict:
+    """`function(**kwargs)` from `module`, in a `manage.py shell` on the bench database: the figures it returns."""
+    code = f"import json\nfrom {module} import {function}\nprint(json.dumps({function}(**{kwargs!r})))"
+    return localsite.shell(env, code, timeout=900)
 
 
 def cold_process_first_requests(processes, *, env: dict, path: str, starts: int = 3) -> list[float]:
@@ -165,8 +137,7 @@ def cold_process_first_requests(processes, *, env: dict, path: str, starts: int 
 
 def query_counts(env: dict, paths: dict) -> dict:
     """Queries per page, rendered (page cache off), measured in-process with Django's test client."""
-    uncached = {**env, "PAGE_CACHE_ENABLED": "false"}
-    return localsite.shell(uncached, QUERIES_CODE.format(paths=paths))
+    return localsite.shell({**env, "PAGE_CACHE_ENABLED": "false"}, QUERIES_CODE.format(paths=paths))
 
 
 def page_assets(html: str) -> tuple[list[str], list[str]]:
@@ -177,43 +148,22 @@ def page_assets(html: str) -> tuple[list[str], list[str]]:
     return styles, scripts
 
 
-def _brotli(data: bytes) -> int | None:
-    try:
-        import brotli
-    except ImportError:
-        return None
-    return len(brotli.compress(data, quality=11))
-
-
-@dataclass
-class PageBytes:
-    name: str
-    html: tuple[int, int, int | None]
-    css: tuple[int, int, int | None]
-    js: tuple[int, int, int | None]
-
-    def total(self, index: int) -> int | None:
-        parts = [self.html[index], self.css[index], self.js[index]]
-        return None if None in parts else sum(parts)
-
-
-def _sizes(bodies: list[bytes]) -> tuple[int, int, int | None]:
-    raw = sum(len(body) for body in bodies)
-    gzipped = sum(len(gzip.compress(body, compresslevel=6)) for body in bodies)
-    brotlied = [_brotli(body) for body in bodies]
-    return raw, gzipped, None if None in brotlied else sum(brotlied)
-
-
-def page_bytes(client: localsite.ProxyClient, name: str, path: str) -> PageBytes:
+def page_bytes(client: localsite.ProxyClient, path: str) -> dict:
+    """A page's HTML, CSS and JS bytes, raw each, and gzipped and brotli-compressed in all."""
     html = client.get(path).body
     styles, scripts = page_assets(html.decode())
     css = [client.get(href).body for href in styles if href.startswith("/")]
     js = [client.get(src).body for src in scripts if src.startswith("/")]
-    return PageBytes(name=name, html=_sizes([html]), css=_sizes(css), js=_sizes(js))
+    bodies = [html, *css, *js]
+    return {
+        "raw": [len(html), sum(map(len, css)), sum(map(len, js))],
+        "gzip": sum(len(gzip.compress(body, compresslevel=6)) for body in bodies),
+        "brotli": sum(len(brotli.compress(body, quality=11)) for body in bodies),
+    }
 
 
-def _kb(value: int | None) -> str:
-    return "n/a" if value is None else f"{value / 1024:.1f} KB"
+def _kb(value: int) -> str:
+    return f"{value / 1024:.1f} KB"
 
 
 def _machine() -> str:
@@ -233,7 +183,7 @@ def render_report(
     queries: dict,
     grown: dict,
     articles: tuple[int, int],
-    sizes,
+    sizes: dict,
     workers: int,
     mailing: dict,
     slots: dict,
@@ -245,7 +195,6 @@ def render_report(
     )
     healthz = by_name["/healthz (minimal view)"].requests_per_second
     rendered = {page: by_name[f"{page} (rendered)"].requests_per_second / healthz for page in ("article", "home")}
-    article_size = next(size for size in sizes if size.name == "article")
     lines = [
         START_MARKER,
         "## The site under load (`make bench`)",
@@ -311,11 +260,10 @@ def render_report(
         "|------|-----:|-----:|-----:|-----:|-----:|",
     ]
     lines += [
-        f"| {size.name} | {_kb(size.html[0])} | {_kb(size.css[0])} | {_kb(size.js[0])} | {_kb(size.total(1))} | "
-        f"{_kb(size.total(2))} |"
-        for size in sizes
+        f"| {name} | {' | '.join(map(_kb, size['raw']))} | {_kb(size['gzip'])} | {_kb(size['brotli'])} |"
+        for name, size in sizes.items()
     ]
-    article_total = article_size.total(2) or article_size.total(1)
+    article_total = sizes["article"]["brotli"]
     lines += [
         "",
         f"- **An article's HTML + CSS + JS: {_kb(article_total)} compressed** (target ≤ 50 KB) "
@@ -359,9 +307,7 @@ def report_write(section: str) -> None:
 def bench() -> None:
     if not shutil.which("wrk"):
         raise SiteError("wrk is not installed: apt-get install wrk (make bench does this)")
-    env, scratch, _mail = localsite.site_prepare(
-        database=DATABASE, redis_db=REDIS_DB, scratch_prefix="practice-bench-"
-    )
+    env, scratch, _mail = localsite.site_prepare(database=DATABASE, redis_db=REDIS_DB)
     localsite.release(env)
     urls = localsite.site_urls(env)
     pages = {"home": urls["home"], "article": urls["article"], "article index": urls["article_index"]}
@@ -371,8 +317,10 @@ def bench() -> None:
     before = urls["articles"]
     after = localsite.shell(env, GROW_CODE.format(count=EXTRA_ARTICLES))
     grown = query_counts(env, pages)
-    mailing = mailing_figures(env)
-    slots = slots_figures(env)
+    step(f"newsletter mailing to {MAILING_SUBSCRIBERS:,} subscribers (locmem backend, rolled back)")
+    mailing = measure(env, "deploy.bench_mailing", "mailing_measure", subscribers=MAILING_SUBSCRIBERS)
+    step(f"open times: {bench_slots.WEEKS} weeks of hours, {bench_slots.HOLDS} held times (rolled back)")
+    slots = measure(env, "deploy.bench_slots", "slots_measure", weeks=bench_slots.WEEKS, holds=bench_slots.HOLDS)
     localsite.redis_ensure(db=REDIS_DB)  # publishing cleared the page cache already; start from empty anyway
 
     cached_port, uncached_port = localsite.free_port(), localsite.free_port()
@@ -402,15 +350,10 @@ def bench() -> None:
             wrk("static CSS (WhiteNoise)", port=cached_port, path=static_css),
             wrk("/healthz (minimal view)", port=cached_port, path="/healthz"),
         ]
-        sizes = [page_bytes(client, name, path) for name, path in {**pages, "schedule": urls["schedule"]}.items()]
+        sizes = {name: page_bytes(client, path) for name, path in {**pages, "schedule": urls["schedule"]}.items()}
         first_requests = cold_process_first_requests(processes, env=env, path=urls["article"])
-    workers = int(
-        localsite.run(
-            [sys.executable, "-c", "import runpy; print(runpy.run_path('gunicorn.conf.py')['workers'])"],
-            env=env,
-            what="reading the worker count",
-        )
-    )
+    workers_code = "import runpy; print(runpy.run_path('gunicorn.conf.py')['workers'])"
+    workers = int(localsite.run([sys.executable, "-c", workers_code], env=env, what="reading the worker count"))
     section = render_report(
         loads=loads,
         queries=queries,
@@ -425,19 +368,8 @@ def bench() -> None:
     report_write(section)
     print("\n" + section)  # noqa: T201
     shutil.rmtree(scratch, ignore_errors=True)
-
-
-def main() -> int:
-    try:
-        bench()
-    except SiteError as error:
-        print(f"\nBENCHMARK FAILED: {error}", file=sys.stderr)  # noqa: T201
-        return 1
-    except KeyboardInterrupt:
-        return 130
     print(f"Wrote {REPORT.relative_to(localsite.PROJECT_DIR)}")  # noqa: T201
-    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(localsite.main_run(bench, "Benchmark"))

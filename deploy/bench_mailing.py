@@ -1,51 +1,31 @@
 """The newsletter part of `make bench`: a new-article mailing to many subscribers, measured and rolled back.
+On its own (any database): DJANGO_SETTINGS_MODULE=practice.settings.test python -m deploy.bench_mailing --help"""
 
-bench.py runs `mailing_measure` under production settings (PostgreSQL); on its own,
-`DJANGO_SETTINGS_MODULE=practice.settings.test python -m deploy.bench_mailing [--subscribers N] [--chunk-size N]`
-measures on any database. Sent through Django's locmem backend, in one transaction that is rolled back.
-"""
-
-import argparse
-import os
 import resource
-import sys
 import time
+
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext, override_settings
 
 LOCMEM = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 SUBSCRIBERS = 10_000
 
 
-class _Rollback(Exception):
-    pass
-
-
 def mailing_measure(*, subscribers: int = SUBSCRIBERS, chunk_size: int | None = None) -> dict:
-    """Create `subscribers` active subscribers and a mailing to them, send it as the task does; the figures.
-
-    Needs Django set up (a `manage.py shell`, or pytest). Nothing it writes is kept.
-    """
-    # Imported here: the module is imported by bench.py before (and outside) any Django set-up.
-    from django.db import transaction
-    from django.test.utils import override_settings
-
+    """Create `subscribers` active subscribers and a mailing to them, send it as the task does (through Django's
+    locmem backend); the figures. Needs Django set up. Nothing it writes is kept."""
     from practice.outbox import CHUNK_SIZE
 
-    chunk_size = chunk_size or CHUNK_SIZE
-    figures: dict = {}
-    try:
-        with override_settings(MAILERS=LOCMEM), transaction.atomic():
-            figures = _measure(subscribers, chunk_size)
-            raise _Rollback
-    except _Rollback:
-        pass
+    with override_settings(MAILERS=LOCMEM), transaction.atomic():
+        figures = _measure(subscribers, chunk_size or CHUNK_SIZE)
+        transaction.set_rollback(True)
     return figures
 
 
 def _measure(count: int, chunk_size: int) -> dict:
+    # Imported here: bench.py imports this module outside any Django set-up.
     from django.core import mail
-    from django.db import connection
     from django.db.models import Q
-    from django.test.utils import CaptureQueriesContext
     from wagtail.models import Page
 
     from newsletter import services
@@ -111,19 +91,8 @@ def figures_lines(figures: dict) -> list[str]:
     ]
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--subscribers", type=int, default=SUBSCRIBERS)
-    parser.add_argument("--chunk-size", type=int, default=None, help="default: the outbox's (practice.outbox)")
-    arguments = parser.parse_args(argv)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "practice.settings.dev")
-    import django
-
-    django.setup()
-    figures = mailing_measure(subscribers=arguments.subscribers, chunk_size=arguments.chunk_size)
-    print("\n".join(figures_lines(figures)))  # noqa: T201 - a command-line tool's report
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    from deploy.localsite import measure_main
+
+    # No --chunk-size: the outbox's (practice.outbox).
+    measure_main(mailing_measure, figures_lines, __doc__, subscribers=SUBSCRIBERS, chunk_size=None)

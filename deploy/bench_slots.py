@@ -1,41 +1,23 @@
 """The open-times part of `make bench`: the slot computation with weeks of hours and hundreds of held times.
+On its own (any database): DJANGO_SETTINGS_MODULE=practice.settings.test python -m deploy.bench_slots --help"""
 
-bench.py runs `slots_measure` under production settings (PostgreSQL); on its own,
-`DJANGO_SETTINGS_MODULE=practice.settings.test python -m deploy.bench_slots [--weeks N] [--holds N]`
-measures on any database. Everything it writes is in one transaction that is rolled back.
-"""
-
-import argparse
-import os
 import statistics
-import sys
 import time
+
+from django.db import connection, transaction
 
 WEEKS = 8
 HOLDS = 500
 REPEATS = 20
 
 
-class _Rollback(Exception):
-    pass
-
-
 def slots_measure(*, weeks: int = WEEKS, holds: int = HOLDS, repeats: int = REPEATS) -> dict:
     """Publish hours 7:00–21:00 every day in both formats for `weeks` weeks, hold `holds` of the times, then time
     the computation alone, the three-query read around it, and a whole render of the scheduling page.
-
-    Needs Django set up (a `manage.py shell`, or pytest). Nothing it writes is kept.
-    """
-    # Imported here: the module is imported by bench.py before (and outside) any Django set-up.
-    from django.db import transaction
-
-    figures: dict = {}
-    try:
-        with transaction.atomic():
-            figures = _measure(weeks, holds, repeats)
-            raise _Rollback
-    except _Rollback:
-        pass
+    Needs Django set up. Nothing it writes is kept."""
+    with transaction.atomic():
+        figures = _measure(weeks, holds, repeats)
+        transaction.set_rollback(True)
     return figures
 
 
@@ -51,8 +33,6 @@ def _median_ms(function, repeats: int) -> float:
 def _queries(function) -> int:
     """How many SQL queries `function` runs, counted as they run (a request empties the connection's query log,
     which a capture around it can't survive, and the log keeps only the last 9,000)."""
-    from django.db import connection
-
     sql = []
     with connection.execute_wrapper(lambda execute, *args: sql.append(args[0]) or execute(*args)):
         function()
@@ -60,10 +40,10 @@ def _queries(function) -> int:
 
 
 def _measure(weeks: int, holds: int, repeats: int) -> dict:
+    # Imported here: bench.py imports this module outside any Django set-up.
     from datetime import time as clock
     from datetime import timedelta
 
-    from django.db import connection
     from django.test import Client
     from django.utils import timezone
 
@@ -165,19 +145,7 @@ def figures_lines(figures: dict) -> list[str]:
     ]
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--weeks", type=int, default=WEEKS)
-    parser.add_argument("--holds", type=int, default=HOLDS)
-    arguments = parser.parse_args(argv)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "practice.settings.dev")
-    import django
-
-    django.setup()
-    figures = slots_measure(weeks=arguments.weeks, holds=arguments.holds)
-    print("\n".join(figures_lines(figures)))  # noqa: T201 - a command-line tool's report
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    from deploy.localsite import measure_main
+
+    measure_main(slots_measure, figures_lines, __doc__, weeks=WEEKS, holds=HOLDS)

@@ -1,9 +1,5 @@
-"""Gunicorn's access log without personal data: no query strings, token path segments masked.
-
-Tokens in newsletter confirm/unsubscribe links and admin password-reset links are credentials:
-whoever reads them in a log could unsubscribe someone or reset a password. Query strings can hold
-search terms and email addresses. Client addresses, user agents and cookies are left out entirely.
-"""
+"""Gunicorn's access log without personal data: token path segments masked (whoever reads a confirm, unsubscribe
+or password-reset token could use it), no query strings (search terms, emails), no addresses, agents or cookies."""
 
 from urllib.parse import urlsplit
 
@@ -11,27 +7,18 @@ from gunicorn.glogging import Logger
 
 from practice.log_filters import mask_tokens
 
-# The token patterns are shared with the application's log filter.
 # Atoms that would copy personal or secret data into the log whatever the format asks for.
 DROPPED_ATOMS = {"h", "u", "a", "f"}
 DROPPED_HEADERS = {"cookie", "authorization", "x-forwarded-for", "forwarded", "x-real-ip", "referer", "user-agent"}
 
 
-def mask_path(path: str | None) -> str:
-    """The URL path with any token segments replaced by a mask."""
-    if not path:
-        return "-"
-    return mask_tokens(path)
-
-
 def mask_url(url: str | None) -> str:
-    """A full or relative URL reduced to its masked path (no query string or fragment)."""
+    """A full or relative URL reduced to its path (no query string or fragment), token segments masked."""
     if not url or url == "-":
         return "-"
-    if url.startswith("/"):
-        # A request target. Not urlsplit: it would read "//host/…" as a network location.
-        return mask_path(url.split("?", 1)[0].split("#", 1)[0])
-    return mask_path(urlsplit(url).path)
+    # A request target is not urlsplit: it would read "//host/…" as a network location.
+    path = url.split("?", 1)[0].split("#", 1)[0] if url.startswith("/") else urlsplit(url).path
+    return mask_tokens(path) or "-"
 
 
 class MaskingLogger(Logger):

@@ -1,11 +1,5 @@
-"""Lighthouse (mobile) on the demo site under production settings, behind Caddy as the TLS proxy.
-
-`python -m deploy.lighthouse` sets up a fresh database with the demo content, starts gunicorn, puts Caddy in
-front with a locally issued certificate (so the site is served over HTTPS as in production, and Caddy sets
-X-Forwarded-Proto/-For itself), and runs Lighthouse from npm with Debian's Chromium on the home page, an
-article and the scheduling page. Prints the scores and anything that cost points. Needs caddy, chromium, npx.
-Lighthouse 13 declares Node >= 22.19; it runs on Debian 12's Node 20 (npx prints an engine warning).
-"""
+"""`python -m deploy.lighthouse`: Lighthouse (mobile) scores, and what cost points, for the demo site's home page,
+an article and the scheduling page under production settings, over HTTPS behind Caddy. Needs caddy, chromium, npx."""
 
 import json
 import shutil
@@ -18,8 +12,10 @@ from deploy.localsite import SiteError, step
 DATABASE = "practice_lighthouse"
 # And 11, for the page cache.
 REDIS_DB = 10
+# Lighthouse 13 declares Node >= 22.19; it runs on Debian 12's Node 20 (npx prints an engine warning).
 LIGHTHOUSE = "lighthouse@13.5.0"
 CATEGORIES = "performance,accessibility,best-practices,seo"
+METRICS = ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift")
 
 CADDYFILE = """{{
 	admin off
@@ -36,22 +32,6 @@ localhost:{port} {{
 """
 
 
-def lighthouse_command(url: str, output: str) -> list[str]:
-    return [
-        "npx",
-        "--yes",
-        LIGHTHOUSE,
-        url,
-        "--chrome-path=/usr/bin/chromium",
-        # The certificate comes from Caddy's local CA, which Chromium doesn't know.
-        "--chrome-flags=--headless=new --no-sandbox --disable-gpu --ignore-certificate-errors",
-        f"--only-categories={CATEGORIES}",
-        "--output=json",
-        f"--output-path={output}",
-        "--quiet",
-    ]
-
-
 def summary(report: dict) -> dict:
     scores = {name: round(category["score"] * 100) for name, category in report["categories"].items()}
     lost = {}
@@ -60,25 +40,15 @@ def summary(report: dict) -> dict:
             audit = report["audits"][reference["id"]]
             if reference["weight"] and audit["score"] is not None and audit["score"] < 1:
                 lost.setdefault(name, []).append(f"{audit['id']} ({audit.get('displayValue') or audit['score']})")
-    metrics = {
-        key: report["audits"][key].get("displayValue")
-        for key in (
-            "first-contentful-paint",
-            "largest-contentful-paint",
-            "total-blocking-time",
-            "cumulative-layout-shift",
-        )
-    }
+    metrics = {key: report["audits"][key].get("displayValue") for key in METRICS}
     return {"scores": scores, "lost": lost, "metrics": metrics, "version": report["lighthouseVersion"]}
 
 
-def lighthouse() -> dict:
+def lighthouse() -> None:
     for tool in ("caddy", "chromium", "npx"):
         if not shutil.which(tool):
             raise SiteError(f"{tool} is not installed")
-    env, scratch, _mail = localsite.site_prepare(
-        database=DATABASE, redis_db=REDIS_DB, scratch_prefix="practice-lighthouse-"
-    )
+    env, scratch, _mail = localsite.site_prepare(database=DATABASE, redis_db=REDIS_DB)
     localsite.release(env)
     urls = localsite.site_urls(env)
     upstream, port = localsite.free_port(), localsite.free_port()
@@ -87,6 +57,7 @@ def lighthouse() -> dict:
     results = {}
     with localsite.Processes(scratch) as processes:
         localsite.gunicorn_start(processes, env=env, port=upstream)
+        # Caddy serves HTTPS with a locally issued certificate and sets X-Forwarded-Proto/-For itself.
         processes.start(
             "caddy",
             ["caddy", "run", "--config", str(caddyfile), "--adapter", "caddyfile"],
@@ -98,23 +69,15 @@ def lighthouse() -> dict:
             url = f"https://localhost:{port}{urls[name]}"
             step(f"lighthouse (mobile) {url}")
             output = scratch / f"{name}.json"
-            localsite.run(lighthouse_command(url, str(output)), what=f"lighthouse {url}")
+            command = ["npx", "--yes", LIGHTHOUSE, url, "--chrome-path=/usr/bin/chromium", "--quiet"]
+            # The certificate comes from Caddy's local CA, which Chromium doesn't know.
+            command += ["--chrome-flags=--headless=new --no-sandbox --disable-gpu --ignore-certificate-errors"]
+            command += [f"--only-categories={CATEGORIES}", "--output=json", f"--output-path={output}"]
+            localsite.run(command, what=f"lighthouse {url}")
             results[name] = {"path": urls[name], **summary(json.loads(output.read_text()))}
     shutil.rmtree(scratch, ignore_errors=True)
-    return results
-
-
-def main() -> int:
-    try:
-        results = lighthouse()
-    except SiteError as error:
-        print(f"\nLIGHTHOUSE FAILED: {error}", file=sys.stderr)  # noqa: T201
-        return 1
-    except KeyboardInterrupt:
-        return 130
     print(json.dumps(results, indent=2))  # noqa: T201
-    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(localsite.main_run(lighthouse, "Lighthouse"))

@@ -1,10 +1,7 @@
-"""The one harness for running the site under production settings on loopback: smoke, bench, Lighthouse, reliability.
+"""The one harness that runs the site under production settings on loopback, behind a simulated TLS proxy:
+used by the smoke, bench, Lighthouse and reliability runs."""
 
-Services (the machine's PostgreSQL and Redis, or private ones on random ports), an SMTP sink (aiosmtpd), the
-release steps and demo content, gunicorn and the task worker as background processes that are always stopped,
-an HTTP client that talks to gunicorn as the TLS proxy does, and form filling (BeautifulSoup).
-"""
-
+import argparse
 import asyncio
 import http.client
 import json
@@ -59,6 +56,33 @@ def step(message: str) -> None:
     print(f"--> {message}", flush=True)  # noqa: T201 - a command-line tool's progress
 
 
+def measure_main(measure, figures_lines, doc: str, **options: int | None) -> None:
+    """A part of the bench run on its own: an integer `--option` for each keyword (its default), Django set up
+    (dev settings unless DJANGO_SETTINGS_MODULE says otherwise), and the figures `measure` returns, printed."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    for name, default in options.items():
+        parser.add_argument(f"--{name.replace('_', '-')}", type=int, default=default)
+    arguments = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "practice.settings.dev")
+    import django
+
+    django.setup()
+    print("\n".join(figures_lines(measure(**vars(arguments)))))  # noqa: T201 - a command-line tool's report
+
+
+def main_run(task, name: str) -> int:
+    """A command's exit status: 1 with the reason if a step failed, 130 if interrupted (Ctrl-C, SIGTERM)."""
+    try:
+        task()
+    except SiteError as error:
+        print(f"\n{name.upper()} FAILED: {error}", file=sys.stderr)  # noqa: T201
+        return 1
+    except KeyboardInterrupt:
+        print(f"\n{name} interrupted", file=sys.stderr)  # noqa: T201
+        return 130
+    return 0
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -83,17 +107,14 @@ def log_tail(path: Path, lines: int = 40) -> str:
         return ""
 
 
-def wait_until(condition, *, timeout: float, what: str, log: Path | None = None) -> None:
-    """Poll `condition` until it is true; SiteError (with the log's tail) if it isn't within `timeout`."""
+def wait_until(condition, *, timeout: float, what: str, log: Path | None = None):
+    """Poll `condition` until it is truthy and return its value; SiteError (with the log's tail) on timeout."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if condition():
-            return
+        if value := condition():
+            return value
         time.sleep(0.1)
     raise SiteError(f"{what} not ready within {timeout:.0f} s\n{log_tail(log) if log else ''}")
-
-
-# The machine's PostgreSQL and Redis (smoke, bench, Lighthouse): a database of each, emptied first.
 
 
 def postgres_recreate(name: str) -> str:
@@ -250,43 +271,26 @@ class RedisServer:
         command = [shutil.which("redis-server") or "redis-server", "--port", str(self.port), "--bind", REDIS_HOST]
         command += ["--save", "", "--appendonly", "no", "--daemonize", "no"]
         with self.log.open("ab") as output:
-            self.process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)  # noqa: S603
-        wait_until(self.ping, timeout=10, what="redis-server", log=self.log)
-
-    def ping(self) -> bool:
-        return redis_ping(self.port, timeout=0.5)
+            self.process = subprocess.Popen(  # noqa: S603
+                command, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        wait_until(lambda: redis_ping(self.port, timeout=0.5), timeout=10, what="redis-server", log=self.log)
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process:
+            process_stop(self.process, "redis-server", timeout=10)
         self.process = None
 
 
-# Mail
-
-
-@dataclass
-class ReceivedMail:
-    recipients: list[str]
-    message: EmailMessage
-
-
 class SMTPSink:
-    """A loopback mail server (aiosmtpd) for the site's SMTP backend, so `check --deploy` sees a real backend.
-
-    It keeps its port when stopped (connections are refused) and started again; `delay` slows every
-    message down, as a busy relay would, so a test can act in the middle of a mailing.
-    """
+    """A loopback mail server (aiosmtpd), so `check --deploy` sees a real SMTP backend. It keeps its port when stopped
+    and started again; `delay` slows every message, as a busy relay would, so a test can act mid-mailing."""
 
     def __init__(self, *, delay: float = 0.0):
         self.port = free_port()
         self.delay = delay
-        self.received: list[ReceivedMail] = []
+        # (lower-cased recipients, message), in the order received.
+        self.received: list[tuple[list[str], EmailMessage]] = []
         self._lock = threading.Lock()
         self._controller: Controller | None = None
 
@@ -305,18 +309,13 @@ class SMTPSink:
             self._controller.stop()
             self._controller = None
 
-    @property
-    def running(self) -> bool:
-        return self._controller is not None
-
     async def handle_DATA(self, server, session, envelope):
-        """aiosmtpd's handler: keeps every message with its (lower-cased) recipients, after the delay."""
         if self.delay:
             await asyncio.sleep(self.delay)
         recipients = [address.lower() for address in envelope.rcpt_tos]
         message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
         with self._lock:
-            self.received.append(ReceivedMail(recipients=recipients, message=message))
+            self.received.append((recipients, message))
         return "250 Message accepted for delivery"
 
     def count(self) -> int:
@@ -325,18 +324,14 @@ class SMTPSink:
 
     def per_recipient(self) -> Counter:
         with self._lock:
-            return Counter(address for mail in self.received for address in mail.recipients)
+            return Counter(address for recipients, _message in self.received for address in recipients)
 
     def wait_for(self, recipient: str, *, timeout: float = 30) -> EmailMessage:
-        """The first message to this address; raises SiteError if none arrives in time."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        def first() -> EmailMessage | None:
             with self._lock:
-                for mail in self.received:
-                    if recipient.lower() in mail.recipients:
-                        return mail.message
-            time.sleep(0.2)
-        raise SiteError(f"no email to {recipient} within {timeout:.0f} s (is the task worker running?)")
+                return next((message for to, message in self.received if recipient.lower() in to), None)
+
+        return wait_until(first, timeout=timeout, what=f"an email to {recipient} (sent by the task worker)")
 
     def wait_for_count(self, count: int, *, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -357,10 +352,7 @@ _NOT_INHERITED = {"SITE_URL", "TRUSTED_PROXY_COUNT", "WEB_CONCURRENCY", "MEDIA_R
 def production_env(
     *, database_url: str, redis_url: str, email_url: str, media_root: Path, extra: dict | None = None
 ) -> dict:
-    """The environment of every process: production settings, as .env.example describes them.
-
-    An empty `redis_url` leaves REDIS_URL unset (the settings then cache in the database).
-    """
+    """The environment of every process: production settings. No `redis_url`: the settings cache in the database."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -389,13 +381,13 @@ def production_env(
     return env
 
 
-def site_prepare(*, database: str, redis_db: int, scratch_prefix: str) -> tuple[dict, Path, "SMTPSink"]:
-    """Where smoke, bench and Lighthouse start: the machine's PostgreSQL and Redis (a database of each, emptied),
-    a scratch folder, a running SMTP sink, and the environment of every process, pointing at them."""
+def site_prepare(*, database: str, redis_db: int) -> tuple[dict, Path, "SMTPSink"]:
+    """For smoke, bench and Lighthouse: the machine's PostgreSQL and Redis (a database of each, emptied), a scratch
+    folder, a running SMTP sink, and the environment of every process, pointing at them."""
     step(f"PostgreSQL database {database}, Redis database {redis_db}")
     database_url = postgres_recreate(database)
     redis_url = redis_ensure(db=redis_db)
-    scratch = scratch_dir(scratch_prefix)
+    scratch = scratch_dir(f"{database}-")
     mail = SMTPSink().start()
     env = production_env(
         database_url=database_url, redis_url=redis_url, email_url=mail.url, media_root=scratch / "media"
@@ -409,11 +401,11 @@ def manage(env: dict, *args: str, timeout: float = 300) -> str:
 
 def shell(env: dict, code: str, *, timeout: float = 300) -> object:
     """Run Python in `manage.py shell` under the site's settings; the JSON it prints on its last line."""
-    output = manage(env, "shell", "--no-imports", "-v", "0", "-c", code, timeout=timeout)
-    lines = [line for line in output.splitlines() if line.strip()]
-    if not lines:
-        raise SiteError(f"manage.py shell printed nothing for:\n{code}")
-    return json.loads(lines[-1])
+    output = manage(env, "shell", "--no-imports", "-v", "0", "-c", code, timeout=timeout).strip()
+    try:
+        return json.loads(output.splitlines()[-1])
+    except (IndexError, json.JSONDecodeError) as error:
+        raise SiteError(f"manage.py shell printed no JSON on its last line for:\n{code}\n{output[-600:]}") from error
 
 
 def release(env: dict) -> None:
@@ -448,11 +440,8 @@ print(json.dumps({
 
 
 def site_urls(env: dict) -> dict:
-    """Paths of the pages the checks visit, from the demo content."""
-    try:
-        return shell(env, SITE_URLS_CODE)
-    except (SiteError, json.JSONDecodeError) as error:
-        raise SiteError(f"finding the demo pages (home, article, article index, schedule) failed: {error}") from error
+    """Paths of the pages the checks visit (home, article, article index, schedule), from the demo content."""
+    return shell(env, SITE_URLS_CODE)
 
 
 @dataclass
@@ -460,7 +449,6 @@ class Response:
     status: int
     headers: http.client.HTTPMessage
     body: bytes
-    seconds: float = 0.0
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name)
@@ -492,11 +480,8 @@ def proxy_headers(client_ip: str) -> dict[str, str]:
 
 @dataclass
 class ProxyClient:
-    """HTTP to gunicorn as the TLS proxy forwards it: Host, X-Forwarded-Proto/-For, Origin on POSTs.
-
-    Redirects are not followed (checks look at them); cookies the site sets are sent back. A connection
-    that fails raises SiteError, or the OSError itself with `wrap_errors=False` (for callers that count them).
-    """
+    """HTTP to gunicorn as the TLS proxy forwards it. Redirects are not followed; cookies are sent back. A failed
+    connection raises SiteError, or the OSError itself with `wrap_errors=False` (for callers that count them)."""
 
     port: int
     client_ip: str = field(default_factory=random_client_ip)
@@ -511,14 +496,11 @@ class ProxyClient:
             all_headers.setdefault("Referer", f"{SITE_URL}{path}")
         if self.cookies:
             all_headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
-        started = time.monotonic()
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
         try:
             connection.request(method, path, body=body, headers=all_headers)
             raw = connection.getresponse()
-            response = Response(
-                status=raw.status, headers=raw.headers, body=raw.read(), seconds=time.monotonic() - started
-            )
+            response = Response(status=raw.status, headers=raw.headers, body=raw.read())
         except OSError as error:
             if not self.wrap_errors:
                 raise
@@ -540,17 +522,15 @@ class ProxyClient:
 
 class Processes:
     """Background processes (gunicorn, the worker, Caddy), each with a log file, always stopped at the end.
-
-    As a context manager, SIGTERM (CI cancelling the job) unwinds like Ctrl-C, so what was started is stopped.
-    Each process leads its own process group, so stopping or killing it reaches its children (gunicorn's workers).
-    """
+    Each leads its own process group, so stopping or killing it reaches its children (gunicorn's workers)."""
 
     def __init__(self, log_dir: Path):
         self.log_dir = log_dir
         self.running: dict[str, subprocess.Popen] = {}
 
     def __enter__(self):
-        self._previous = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+        # SIGTERM (CI cancelling the job) unwinds like Ctrl-C, so what was started is stopped.
+        self._previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
         return self
 
     def __exit__(self, *exc_info):
@@ -578,16 +558,8 @@ class Processes:
         process.wait(timeout=10)
 
     def stop(self, name: str) -> None:
-        process = self.running.pop(name, None)
-        if process is None or process.poll() is not None:
-            return
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            step(f"{name} did not stop within 20 s: killing it")
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
+        if process := self.running.pop(name, None):
+            process_stop(process, name)
 
     def stop_all(self) -> None:
         for name in reversed(list(self.running)):
@@ -598,14 +570,22 @@ class Processes:
         return process is not None and process.poll() is None
 
     def check_alive(self, name: str) -> None:
-        process = self.running.get(name)
-        if process is None or process.poll() is not None:
-            code = "never started" if process is None else f"code {process.returncode}"
+        if not self.alive(name):
+            code = f"code {self.running[name].returncode}" if name in self.running else "never started"
             raise SiteError(f"{name} exited ({code}):\n{self.log_tail(name)}")
 
 
-def _raise_keyboard_interrupt(signum, frame):
-    raise KeyboardInterrupt
+def process_stop(process: subprocess.Popen, name: str, *, timeout: float = 20) -> None:
+    """SIGTERM to its process group (its children too), then SIGKILL if it hasn't exited within `timeout`."""
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        step(f"{name} did not stop within {timeout:.0f} s: killing it")
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
 
 
 def gunicorn_start(
@@ -651,9 +631,6 @@ def scratch_dir(prefix: str, *, for_postgres: bool = False) -> Path:
     return path
 
 
-# Forms, filled the way a person would fill them
-
-
 @dataclass
 class Form:
     action: str
@@ -665,13 +642,10 @@ class Form:
         return {item["name"]: item["value"] for item in self.fields if item["type"] == "hidden"}
 
 
-_FORM_TAGS = SoupStrainer("form")
-
-
 def forms_in(html: str) -> list[Form]:
     """Every <form> in a page with its named inputs, textareas and selects (a select's selected or first option)."""
     forms = []
-    for element in BeautifulSoup(html, "html.parser", parse_only=_FORM_TAGS).find_all("form"):
+    for element in BeautifulSoup(html, "html.parser", parse_only=SoupStrainer("form")).find_all("form"):
         form = Form(action=element.get("action", ""), method=element.get("method", "get").lower())
         for control in element.find_all(["input", "textarea", "select"]):
             name = control.get("name")
@@ -694,7 +668,7 @@ def form_fill(form: Form, values: dict[str, str]) -> list[tuple[str, str]]:
     option of every radio group and select, and every lone checkbox ticked (consents). Checkbox groups
     (several boxes with one name) and text fields without a value are left empty."""
     data: list[tuple[str, str]] = []
-    seen_radio: set[str] = set()
+    answered: set[str] = set()
     checkbox_counts = Counter(item["name"] for item in form.fields if item["type"] == "checkbox")
     for item in form.fields:
         name, kind = item["name"], item["type"]
@@ -702,25 +676,16 @@ def form_fill(form: Form, values: dict[str, str]) -> list[tuple[str, str]]:
             continue
         if kind == "hidden":
             data.append((name, item["value"]))
-        elif kind == "radio":
-            if name not in seen_radio:
-                seen_radio.add(name)
-                data.append((name, values.get(name, item["value"])))
         elif kind == "checkbox":
             if checkbox_counts[name] == 1 or values.get(name) == item["value"]:
                 data.append((name, item["value"] or "on"))
-        elif kind == "select":
-            data.append((name, values.get(name, item["value"])))
+        elif kind in {"radio", "select"}:
+            if name not in answered:
+                answered.add(name)
+                data.append((name, values.get(name, item["value"])))
         else:
             data.append((name, values.get(name, "")))
     return data
-
-
-def form_with_action(forms: list[Form], action_suffix: str, *, page: str) -> Form:
-    for form in forms:
-        if urlsplit(form.action).path.endswith(action_suffix):
-            return form
-    raise SiteError(f"{page}: no form posting to …{action_suffix}")
 
 
 def form_with_field(forms: list[Form], name: str, *, page: str) -> Form:

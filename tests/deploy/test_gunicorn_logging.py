@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 from gunicorn.config import Config
 
-from deploy.gunicorn_logging import MaskingLogger, mask_path, mask_url
+from deploy.gunicorn_logging import MaskingLogger, mask_url
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 CONFIG_FILE = PROJECT_DIR / "gunicorn.conf.py"
@@ -30,8 +30,8 @@ CONFIG_FILE = PROJECT_DIR / "gunicorn.conf.py"
         ("", "-"),
     ],
 )
-def test_mask_path_hides_token_segments_only(path, masked):
-    assert mask_path(path) == masked
+def test_mask_url_hides_token_segments_only(path, masked):
+    assert mask_url(path) == masked
 
 
 def test_mask_url_drops_query_string_fragment_and_host():
