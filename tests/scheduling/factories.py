@@ -47,6 +47,8 @@ VALID_APPOINTMENT = {
     "heard_about": "A friend",
     "consent": "on",
     "privacy_acknowledged": "on",
+    # Asked only when the practice publishes a disclosure statement (the demo content does).
+    "disclosure_acknowledged": "on",
     "website": "",
 }
 
